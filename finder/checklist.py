@@ -1,0 +1,177 @@
+"""The screening checklist and its sources, loaded from data/ and checked for integrity.
+
+Pure module: no Flask. A checklist is plain data (dicts and lists, exactly as parsed from
+TOML) wrapped in a small read-only object with lookups by id, so that the same object can be
+rebuilt from a copy stored beside the interviews that used it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "Checklist",
+    "ChecklistError",
+    "SIGNALS",
+    "PRACTICAL_KINDS",
+    "load_checklist",
+    "load_sources",
+    "checklist_from_data",
+]
+
+SIGNALS = ("good", "partial", "bad", "unclear")
+PRACTICAL_KINDS = ("choice", "text", "states")
+VERDICT_IDS = ("strong", "promising", "not_a_match", "incomplete")
+
+
+class ChecklistError(ValueError):
+    """The checklist data break a rule; the message says which and where."""
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """One version of the checklist, with lookups by id."""
+
+    data: dict[str, Any]
+    questions: dict[str, dict] = field(init=False)
+    red_flags: dict[str, dict] = field(init=False)
+    practical: dict[str, dict] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "questions", {q["id"]: q for q in self.data["questions"]})
+        object.__setattr__(self, "red_flags", {f["id"]: f for f in self.data["red_flags"]})
+        object.__setattr__(self, "practical", {p["id"]: p for p in self.data["practical"]})
+
+    @property
+    def version(self) -> int:
+        return self.data["version"]
+
+    @property
+    def thresholds(self) -> dict[str, int]:
+        return {k: v for k, v in self.data["verdict"].items() if k != "labels"}
+
+    def verdict_label(self, verdict_id: str) -> dict:
+        """The label and meaning shown for a verdict id."""
+        return next(v for v in self.data["verdict"]["labels"] if v["id"] == verdict_id)
+
+    def option(self, question_id: str, option_id: str) -> dict | None:
+        """An answer option of a core question, or None when either id is unknown."""
+        question = self.questions.get(question_id)
+        if question is None:
+            return None
+        return next((o for o in question["options"] if o["id"] == option_id), None)
+
+    def practical_option(self, question_id: str, option_id: str) -> dict | None:
+        question = self.practical.get(question_id)
+        if question is None:
+            return None
+        return next((o for o in question.get("options", []) if o["id"] == option_id), None)
+
+    def max_points(self, question_id: str) -> int:
+        return max(o["points"] for o in self.questions[question_id]["options"])
+
+
+def load_sources(data_dir: Path) -> dict[str, dict]:
+    """The sources from data/sources.toml, by id."""
+    with open(Path(data_dir) / "sources.toml", "rb") as handle:
+        sources = tomllib.load(handle)["sources"]
+    by_id = {s["id"]: s for s in sources}
+    if len(by_id) != len(sources):
+        raise ChecklistError("sources.toml: two sources share an id")
+    return by_id
+
+
+def load_checklist(data_dir: Path, sources: dict[str, dict] | None = None) -> Checklist:
+    """Load data/checklist.toml and check it; raise ChecklistError naming the first problem."""
+    with open(Path(data_dir) / "checklist.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    if sources is None:
+        sources = load_sources(data_dir)
+    return checklist_from_data(data, sources)
+
+
+def checklist_from_data(data: dict, sources: dict[str, dict] | None = None) -> Checklist:
+    """Build a Checklist from parsed data, checking integrity (and citations when given)."""
+    problems = list(_integrity_problems(data, sources))
+    if problems:
+        raise ChecklistError("checklist: " + "; ".join(problems))
+    return Checklist(data)
+
+
+def _integrity_problems(data: dict, sources: dict[str, dict] | None):
+    if not isinstance(data.get("version"), int) or data["version"] < 1:
+        yield "version must be a whole number of 1 or more"
+    for key in ("questions", "red_flags", "practical", "verdict"):
+        if key not in data:
+            yield f"missing [{key}]"
+            return
+    yield from _duplicate_ids(data)
+    flag_ids = {f["id"] for f in data["red_flags"]}
+    for question in data["questions"]:
+        yield from _question_problems(question, flag_ids)
+    for question in data["practical"]:
+        if question.get("kind") not in PRACTICAL_KINDS:
+            yield f"practical question {question.get('id')!r}: kind must be one of {PRACTICAL_KINDS}"
+        if question.get("kind") == "choice" and not question.get("options"):
+            yield f"practical question {question['id']!r}: a choice needs options"
+    yield from _verdict_problems(data["verdict"])
+    if sources is not None:
+        yield from _citation_problems(data, sources)
+
+
+def _duplicate_ids(data: dict):
+    seen: set[str] = set()
+    for key in ("questions", "red_flags", "practical"):
+        for item in data[key]:
+            if item["id"] in seen:
+                yield f"id {item['id']!r} is used twice"
+            seen.add(item["id"])
+
+
+def _question_problems(question: dict, flag_ids: set[str]):
+    qid = question.get("id")
+    options = question.get("options", [])
+    if not options:
+        yield f"question {qid!r} has no options"
+    option_ids = [o["id"] for o in options]
+    if len(set(option_ids)) != len(option_ids):
+        yield f"question {qid!r}: two options share an id"
+    for option in options:
+        if option.get("signal") not in SIGNALS:
+            yield f"question {qid!r} option {option['id']!r}: signal must be one of {SIGNALS}"
+        if not isinstance(option.get("points"), int) or option["points"] < 0:
+            yield f"question {qid!r} option {option['id']!r}: points must be 0 or more"
+        link = option.get("red_flag")
+        if link is not None and link not in flag_ids:
+            yield f"question {qid!r} option {option['id']!r}: red flag {link!r} does not exist"
+        if link is not None and option.get("signal") != "bad":
+            yield f"question {qid!r} option {option['id']!r}: only a bad answer can be a red flag"
+    if options and max(o.get("points", 0) for o in options) <= 0:
+        yield f"question {qid!r}: no option earns points"
+
+
+def _verdict_problems(verdict: dict):
+    for key in ("min_core_answered", "strong_min_percent", "promising_min_percent",
+                "not_a_match_red_flags"):
+        if not isinstance(verdict.get(key), int):
+            yield f"[verdict] {key} must be a whole number"
+    if verdict.get("promising_min_percent", 0) > verdict.get("strong_min_percent", 0):
+        yield "[verdict] promising_min_percent cannot be above strong_min_percent"
+    labels = {label.get("id") for label in verdict.get("labels", [])}
+    for verdict_id in VERDICT_IDS:
+        if verdict_id not in labels:
+            yield f"[verdict] has no label for {verdict_id!r}"
+
+
+def _citation_problems(data: dict, sources: dict[str, dict]):
+    for key in ("questions", "red_flags", "practical"):
+        for item in data[key]:
+            cited = item.get("sources") or []
+            if not cited:
+                yield f"{item['id']!r} cites no source"
+            for source_id in cited:
+                if source_id not in sources:
+                    yield f"{item['id']!r} cites unknown source {source_id!r}"
