@@ -1,0 +1,723 @@
+"""finder's data on disk: TinyDB over a write-ahead journal, safe across threads, processes
+and crashes. The only module that imports TinyDB.
+
+Why not TinyDB's stock JSON storage: it rewrites the whole file in place on every write, so a
+crash can tear the file, concurrent writers lose updates, and every save costs as much as the
+whole data set. Here instead, in the data folder:
+
+    finder.json      the snapshot, in TinyDB's own JSON format ({table: {doc_id: document}})
+    finder.journal   one checksummed line per committed transaction since the snapshot
+    finder.lock      the lock every process takes around each read or write
+    backups/         rotated copies of the whole data
+
+A save appends one line to the journal and fsyncs it before it is confirmed, so its cost
+depends on the size of the change, not of the data. The snapshot is rewritten (temporary
+file, fsync, os.replace, fsync of the folder) at start-up and whenever the journal has grown
+past the snapshot's size, so replaying the journal stays cheap. A line cut off by a crash was
+never confirmed and is ignored; damage anywhere else stops finder rather than guessing.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import threading
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+from filelock import FileLock
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+__all__ = [
+    "Store",
+    "StorageError",
+    "DamagedDataError",
+    "SCHEMA_VERSION",
+    "read_data_file",
+]
+
+SCHEMA_VERSION = 1
+SNAPSHOT_NAME = "finder.json"
+JOURNAL_NAME = "finder.journal"
+LOCK_NAME = "finder.lock"
+BACKUP_DIR = "backups"
+META_TABLE = "meta"
+META_ID = "1"
+COMPACT_MIN_BYTES = 1 << 20
+DEFAULT_BACKUPS_KEPT = 14
+BACKUP_EVERY = dt.timedelta(days=1)
+
+# Each schema version above 1 has a function here that upgrades the tables from the version
+# before it. They run at start-up, after a backup of the old data.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+class StorageError(Exception):
+    """A save could not be completed; the data on disk are unchanged and still valid."""
+
+
+class DamagedDataError(StorageError):
+    """The data file cannot be trusted; nothing was changed. The message says what to do."""
+
+
+# -- low-level file helpers -------------------------------------------------------------
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte or raise. Kept separate so tests can make the disk fail."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder for fsync; NTFS orders renames itself.
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file_atomically(path: Path, data: bytes) -> None:
+    """Replace path with data so that a crash leaves either the old or the new file whole."""
+    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        temporary.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    os.replace(temporary, path)
+    _fsync_folder(path.parent)
+
+
+def _identity(path: Path) -> tuple | None:
+    """What tells us another process replaced or changed a file since we last read it."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+def _encode_line(entry: dict) -> tuple[bytes, str]:
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    payload = text.encode("utf-8")
+    return b"%08x %s\n" % (zlib.crc32(payload), payload), text
+
+
+def _decode_line(line: bytes) -> dict | None:
+    """The entry on a journal line, or None when the line is incomplete or corrupt."""
+    if not line.endswith(b"\n") or len(line) < 10 or line[8:9] != b" ":
+        return None
+    payload = line[9:-1]
+    try:
+        if int(line[:8], 16) != zlib.crc32(payload):
+            return None
+        return json.loads(payload)
+    except ValueError:
+        return None
+
+
+def read_data_file(path: Path) -> dict:
+    """Parse a snapshot or backup file and check its shape; raise DamagedDataError if unfit."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DamagedDataError(f"{path} cannot be read: {error.strerror}.") from error
+    if not raw.strip():
+        raise DamagedDataError(f"{path} is empty.")
+    try:
+        tables = json.loads(raw)
+    except ValueError as error:
+        raise DamagedDataError(
+            f"{path} is cut off or is not valid JSON ({error.msg} at line {error.lineno})."
+        ) from error
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise DamagedDataError(f"{path} does not hold finder's tables.")
+    schema = tables.get(META_TABLE, {}).get(META_ID, {}).get("schema_version")
+    if not isinstance(schema, int):
+        raise DamagedDataError(f"{path} has no schema version: it was not written by finder.")
+    if schema > SCHEMA_VERSION:
+        raise DamagedDataError(
+            f"{path} was written by a newer version of finder (data schema {schema}; "
+            f"this version reads up to {SCHEMA_VERSION}). Update finder to open it."
+        )
+    return tables
+
+
+# -- TinyDB plumbing ----------------------------------------------------------------------
+
+
+class _ChangeTrackingView(dict):
+    """A table as TinyDB's updaters expect it (int keys), recording what they change.
+
+    TinyDB's own Table rebuilds the whole table dict on every write; this view works on the
+    stored dict in place, so a write costs what it changes.
+    """
+
+    def __init__(self, raw: dict[str, dict]):
+        super().__init__()
+        self.raw = raw
+        self.changed: set[str] = set()
+        self.removed: set[str] = set()
+
+    def __contains__(self, doc_id) -> bool:
+        return str(doc_id) in self.raw
+
+    def __getitem__(self, doc_id):
+        # Updaters change documents in place through this lookup.
+        key = str(doc_id)
+        document = self.raw[key]
+        self.changed.add(key)
+        return document
+
+    def __setitem__(self, doc_id, document) -> None:
+        key = str(doc_id)
+        self.raw[key] = document
+        self.changed.add(key)
+        self.removed.discard(key)
+
+    def __delitem__(self, doc_id) -> None:
+        key = str(doc_id)
+        del self.raw[key]
+        self.changed.discard(key)
+        self.removed.add(key)
+
+    def pop(self, doc_id, *default):
+        if str(doc_id) not in self.raw and default:
+            return default[0]
+        document = self.raw[str(doc_id)]
+        del self[doc_id]
+        return document
+
+    def keys(self):
+        return [int(key) for key in self.raw]
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def clear(self) -> None:
+        for key in list(self.raw):
+            del self[key]
+
+
+class _TrackedTable(Table):
+    """A TinyDB table whose writes go to the journal, one change at a time."""
+
+    def _update_table(self, updater):
+        raw = self._storage.writable_table(self.name)
+        view = _ChangeTrackingView(raw)
+        updater(view)
+        self._storage.record(self.name, view.changed, view.removed)
+        self.clear_cache()
+
+    def _get_next_id(self):
+        return self._storage.allocate_id(self.name)
+
+
+class _LiveStorage(Storage):
+    """TinyDB's view of the Store's in-memory tables. Writes arrive through _TrackedTable."""
+
+    def __init__(self, store: "Store"):
+        self._store = store
+
+    def read(self):
+        return self._store._tables
+
+    def write(self, data) -> None:
+        raise StorageError("finder writes only through its tracked tables")
+
+    def writable_table(self, name: str) -> dict:
+        return self._store._writable_table(name)
+
+    def record(self, name: str, changed: set[str], removed: set[str]) -> None:
+        self._store._record(name, changed, removed)
+
+    def allocate_id(self, name: str) -> int:
+        return self._store._allocate_id(name)
+
+
+class _FinderTinyDB(TinyDB):
+    table_class = _TrackedTable
+
+
+# -- the store ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    puts: dict[str, set[str]]
+    removes: dict[str, set[str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.puts or self.removes)
+
+
+class _Index:
+    """Document keys by the value of one field, and each key's value, to update in place."""
+
+    def __init__(self):
+        self.keys_by_value: dict[Any, set[str]] = {}
+        self.value_by_key: dict[str, Any] = {}
+
+    def add(self, key: str, value: Any) -> None:
+        value = _hashable(value)
+        self.value_by_key[key] = value
+        self.keys_by_value.setdefault(value, set()).add(key)
+
+    def discard(self, key: str) -> None:
+        if key in self.value_by_key:
+            self.keys_by_value[self.value_by_key.pop(key)].discard(key)
+
+    def keys_for(self, value: Any) -> set[str]:
+        return self.keys_by_value.get(_hashable(value), set())
+
+
+class Store:
+    """All of finder's data in one folder. Every read and write happens inside `transaction()`,
+    which holds a thread lock and a file lock, catches up with other processes' writes first,
+    and commits all changes as one journal line at the end.
+
+    `indexes` names fields to look documents up by quickly, e.g. {"calls": ["provider_id"]}.
+    Documents returned by `all` and `find` share nested values with the store: treat them as
+    read-only, and write through `update`.
+    """
+
+    def __init__(self, folder: Path, *, indexes: Mapping[str, list[str]] | None = None,
+                 backups_kept: int = DEFAULT_BACKUPS_KEPT, now=None):
+        self.folder = Path(folder)
+        self.snapshot_path = self.folder / SNAPSHOT_NAME
+        self.journal_path = self.folder / JOURNAL_NAME
+        self.backup_folder = self.folder / BACKUP_DIR
+        self.backups_kept = backups_kept
+        self._now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._index_fields = {t: list(f) for t, f in (indexes or {}).items()}
+        self._indexes: dict[tuple[str, str], _Index] = {}
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._tables: dict[str, dict[str, dict]] = {}
+        self._pending = _Pending({}, {})
+        self._snapshot_identity: tuple | None = None
+        self._journal_identity: tuple | None = None
+        self._journal_offset = 0
+        self._last_backup_at: dt.datetime | None = None
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._file_lock = FileLock(self.folder / LOCK_NAME)
+        self._db = _FinderTinyDB(self, storage=_LiveStorage)
+        self._open()
+
+    # -- opening, migrating, compacting ---------------------------------------------------
+
+    def _open(self) -> None:
+        with self._file_lock:
+            self._remove_stale_temporary_files()
+            if not self.snapshot_path.exists() and not self.journal_path.exists():
+                self._start_empty()
+            self._load_all()
+            self._migrate_if_needed()
+            if self._journal_offset or not self.journal_path.exists():
+                self._compact()
+            self.backup("start")
+
+    def _remove_stale_temporary_files(self) -> None:
+        for leftover in self.folder.glob("*.tmp-*"):
+            leftover.unlink(missing_ok=True)
+
+    def _start_empty(self) -> None:
+        tables = {META_TABLE: {META_ID: {"schema_version": SCHEMA_VERSION, "id_counters": {}}}}
+        _write_file_atomically(self.snapshot_path, _dump(tables))
+
+    def _load_all(self) -> None:
+        """Read the snapshot and replay the whole journal into memory."""
+        if not self.snapshot_path.exists():
+            raise DamagedDataError(self._damage_message(
+                f"{self.snapshot_path} is missing but its journal is still there."))
+        try:
+            tables = read_data_file(self.snapshot_path)
+        except DamagedDataError as error:
+            raise DamagedDataError(self._damage_message(str(error))) from error
+        self._tables = tables
+        self._snapshot_identity = _identity(self.snapshot_path)
+        self._journal_offset = 0
+        self._journal_identity = _identity(self.journal_path)
+        self._replay_journal()
+        self._rebuild_indexes()
+
+    def _replay_journal(self) -> None:
+        """Apply the journal's lines after the offset already applied."""
+        try:
+            with open(self.journal_path, "rb") as journal:
+                journal.seek(self._journal_offset)
+                lines = journal.readlines()
+        except FileNotFoundError:
+            return
+        for number, line in enumerate(lines):
+            entry = _decode_line(line)
+            if entry is None:
+                if number == len(lines) - 1:
+                    break  # cut off by a crash before it was confirmed: never acknowledged
+                raise DamagedDataError(self._damage_message(
+                    f"{self.journal_path} has a damaged line in the middle."))
+            self._apply(entry)
+            self._journal_offset += len(line)
+        self._journal_identity = _identity(self.journal_path)
+
+    def _apply(self, entry: dict) -> None:
+        for name, documents in entry.get("put", {}).items():
+            table = self._tables.setdefault(name, {})
+            for key, document in documents.items():
+                self._unindex(name, key)
+                table[key] = document
+                self._index(name, key)
+        for name, keys in entry.get("del", {}).items():
+            table = self._tables.get(name, {})
+            for key in keys:
+                self._unindex(name, key)
+                table.pop(key, None)
+
+    def _migrate_if_needed(self) -> None:
+        version = self._meta()["schema_version"]
+        if version == SCHEMA_VERSION:
+            return
+        self.backup(f"before-migration-from-schema-{version}")
+        tables = self._tables
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            tables = MIGRATIONS[target](tables)
+            tables[META_TABLE][META_ID]["schema_version"] = target
+        self._tables = tables
+        self._rebuild_indexes()
+        self._compact()
+
+    def _compact(self) -> None:
+        """Fold the journal into a new snapshot, then start an empty journal."""
+        _write_file_atomically(self.snapshot_path, _dump(self._tables))
+        _write_file_atomically(self.journal_path, b"")
+        self._snapshot_identity = _identity(self.snapshot_path)
+        self._journal_identity = _identity(self.journal_path)
+        self._journal_offset = 0
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """Hold the locks, see every process's latest data, and commit changes at the end.
+
+        Nested transactions join the outermost one. If the body raises, or the commit cannot
+        be written, the changes are dropped and the error goes on to the caller.
+        """
+        with self._thread_lock:
+            outermost = self._depth == 0
+            if outermost:
+                self._file_lock.acquire()
+            try:
+                if outermost:
+                    self._catch_up()
+                self._depth += 1
+                try:
+                    yield self
+                    if outermost:
+                        self._commit()
+                except BaseException:
+                    if outermost and self._pending:
+                        self._roll_back()
+                    raise
+                finally:
+                    self._depth -= 1
+            finally:
+                if outermost:
+                    self._file_lock.release()
+
+    def _catch_up(self) -> None:
+        """Bring memory up to date with what other processes wrote since we last looked."""
+        journal_now = _identity(self.journal_path)
+        if _identity(self.snapshot_path) != self._snapshot_identity or journal_now is None:
+            self._load_all()
+            return
+        same_file = self._journal_identity and journal_now[0] == self._journal_identity[0]
+        if not same_file or journal_now[2] < self._journal_offset:
+            self._load_all()
+        elif journal_now[2] > self._journal_offset:
+            self._replay_journal()
+
+    def _commit(self) -> None:
+        if not self._pending:
+            return
+        entry = self._pending_entry()
+        line, text = _encode_line(entry)
+        try:
+            self._append_to_journal(line)
+        except OSError as error:
+            self._roll_back()
+            raise StorageError(
+                f"Could not save to {self.journal_path}: {error.strerror or error}. "
+                "Nothing was changed on disk."
+            ) from error
+        # Keep memory identical to disk, and out of reach of the caller's objects.
+        self._pending = _Pending({}, {})
+        self._apply(json.loads(text))
+        self._after_commit()
+
+    def _pending_entry(self) -> dict:
+        entry: dict[str, dict] = {}
+        for name, keys in self._pending.puts.items():
+            table = self._tables[name]
+            entry.setdefault("put", {})[name] = {key: table[key] for key in sorted(keys)}
+        for name, keys in self._pending.removes.items():
+            entry.setdefault("del", {})[name] = sorted(keys)
+        return entry
+
+    def _append_to_journal(self, line: bytes) -> None:
+        fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND)
+        try:
+            if os.fstat(fd).st_size != self._journal_offset:
+                # A process that crashed mid-write left an unconfirmed tail: drop it.
+                os.ftruncate(fd, self._journal_offset)
+            try:
+                _write_all(fd, line)
+                os.fsync(fd)
+            except OSError:
+                _truncate_quietly(fd, self._journal_offset)
+                raise
+        finally:
+            os.close(fd)
+        self._journal_offset += len(line)
+        self._journal_identity = _identity(self.journal_path)
+
+    def _roll_back(self) -> None:
+        self._pending = _Pending({}, {})
+        self._load_all()
+
+    def _after_commit(self) -> None:
+        snapshot_size = self._snapshot_identity[2] if self._snapshot_identity else 0
+        if self._journal_offset > max(COMPACT_MIN_BYTES, snapshot_size):
+            self._compact()
+        if self._backup_due():
+            self.backup("daily")
+
+    # -- hooks for TinyDB ----------------------------------------------------------------
+
+    def _require_transaction(self) -> None:
+        if self._depth == 0:
+            raise RuntimeError("finder storage: writes must happen inside store.transaction()")
+
+    def _writable_table(self, name: str) -> dict:
+        self._require_transaction()
+        return self._tables.setdefault(name, {})
+
+    def _record(self, name: str, changed: set[str], removed: set[str]) -> None:
+        puts = self._pending.puts.setdefault(name, set())
+        removes = self._pending.removes.setdefault(name, set())
+        puts.update(changed)
+        puts.difference_update(removed)
+        removes.update(removed)
+        removes.difference_update(changed)
+        for key in changed | removed:
+            self._unindex(name, key)
+            if key in self._tables[name]:
+                self._index(name, key)
+        if not puts:
+            del self._pending.puts[name]
+        if not removes:
+            del self._pending.removes[name]
+
+    def _allocate_id(self, name: str) -> int:
+        # Ids are never reused, so a bookmark can never lead to a different record.
+        counters = dict(self._meta().get("id_counters", {}))
+        table = self._tables.get(name, {})
+        next_id = counters.get(name, 0) + 1
+        while str(next_id) in table:
+            next_id += 1
+        counters[name] = next_id
+        self._table(META_TABLE).update({"id_counters": counters}, doc_ids=[int(META_ID)])
+        return next_id
+
+    # -- indexes ------------------------------------------------------------------------
+
+    def _rebuild_indexes(self) -> None:
+        self._indexes = {}
+        for name, fields in self._index_fields.items():
+            for field in fields:
+                self._indexes[(name, field)] = _Index()
+            for key in self._tables.get(name, {}):
+                self._index(name, key)
+
+    def _index(self, name: str, key: str) -> None:
+        document = self._tables.get(name, {}).get(key)
+        if document is None:
+            return
+        for field in self._index_fields.get(name, ()):
+            self._indexes[(name, field)].add(key, document.get(field))
+
+    def _unindex(self, name: str, key: str) -> None:
+        for field in self._index_fields.get(name, ()):
+            self._indexes[(name, field)].discard(key)
+
+    # -- the public API -----------------------------------------------------------------
+
+    def _table(self, name: str) -> Table:
+        return self._db.table(name, cache_size=0)
+
+    def insert(self, table: str, document: Mapping) -> int:
+        """Add a document and return its new id."""
+        with self.transaction():
+            return self._table(table).insert(_without_id(document))
+
+    def put(self, table: str, doc_id: int, document: Mapping) -> None:
+        """Store a document under a given id, replacing any document there (restore, import)."""
+        with self.transaction():
+            raw = self._writable_table(table)
+            raw[str(doc_id)] = copy.deepcopy(_without_id(document))
+            self._record(table, {str(doc_id)}, set())
+            counters = dict(self._meta().get("id_counters", {}))
+            if counters.get(table, 0) < doc_id:
+                counters[table] = doc_id
+                self._table(META_TABLE).update({"id_counters": counters}, doc_ids=[int(META_ID)])
+
+    def get(self, table: str, doc_id: int) -> dict | None:
+        """One document with its id, as a copy the caller may change; None if absent."""
+        with self.transaction():
+            document = self._tables.get(table, {}).get(str(doc_id))
+            return None if document is None else dict(copy.deepcopy(document), id=int(doc_id))
+
+    def all(self, table: str) -> list[dict]:
+        """Every document of a table with its id (read-only: see the class docstring)."""
+        with self.transaction():
+            return [dict(d, id=int(k)) for k, d in self._tables.get(table, {}).items()]
+
+    def find(self, table: str, field: str, value: Any) -> list[dict]:
+        """Documents whose field equals value; uses an index when the field has one."""
+        with self.transaction():
+            documents = self._tables.get(table, {})
+            index = self._indexes.get((table, field))
+            if index is not None:
+                keys = sorted(index.keys_for(value), key=int)
+                return [dict(documents[k], id=int(k)) for k in keys]
+            return [dict(d, id=int(k)) for k, d in documents.items() if d.get(field) == value]
+
+    def update(self, table: str, doc_id: int, fields: Mapping) -> bool:
+        """Change some fields of one document; False when there is no such document."""
+        with self.transaction():
+            updated = self._table(table).update(dict(_without_id(fields)), doc_ids=[int(doc_id)])
+            return bool(updated)
+
+    def remove(self, table: str, doc_id: int) -> bool:
+        """Delete one document for good; False when there was none."""
+        with self.transaction():
+            return bool(self._table(table).remove(doc_ids=[int(doc_id)]))
+
+    def count(self, table: str) -> int:
+        with self.transaction():
+            return len(self._tables.get(table, {}))
+
+    def tables(self) -> dict[str, dict[str, dict]]:
+        """A deep copy of all data, as it would be written to a snapshot."""
+        with self.transaction():
+            return copy.deepcopy(self._tables)
+
+    def _meta(self) -> dict:
+        return self._tables[META_TABLE][META_ID]
+
+    def meta(self, key: str, default: Any = None) -> Any:
+        """A value kept in the meta table (settings that travel with the data)."""
+        with self.transaction():
+            return copy.deepcopy(self._meta().get(key, default))
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self._table(META_TABLE).update({key: value}, doc_ids=[int(META_ID)])
+
+    # -- backups ------------------------------------------------------------------------
+
+    def backup(self, reason: str = "manual") -> Path:
+        """Write a copy of all data to the backups folder and keep only the newest few."""
+        with self.transaction():
+            self.backup_folder.mkdir(exist_ok=True, mode=0o700)
+            stamp = self._now().strftime("%Y%m%d-%H%M%S-%f")
+            path = self.backup_folder / f"finder-{stamp}-{_safe_name(reason)}.json"
+            _write_file_atomically(path, _dump(self._tables))
+            self._last_backup_at = self._now()
+            self._prune_backups()
+            return path
+
+    def backups(self) -> list[Path]:
+        """Backup files, newest first."""
+        if not self.backup_folder.exists():
+            return []
+        return sorted(self.backup_folder.glob("finder-*.json"), reverse=True)
+
+    def _prune_backups(self) -> None:
+        for old in self.backups()[self.backups_kept:]:
+            old.unlink(missing_ok=True)
+
+    def _backup_due(self) -> bool:
+        return self._last_backup_at is None or self._now() - self._last_backup_at > BACKUP_EVERY
+
+    def _damage_message(self, problem: str) -> str:
+        good = newest_good_backup(self.backup_folder)
+        if good is None:
+            advice = "No good backup was found in " f"{self.backup_folder}."
+        else:
+            advice = (f"The newest good backup is {good}. To go back to it, run: "
+                      f'finder restore "{good}" --data-dir "{self.folder}"')
+        return f"{problem} finder has changed nothing. {advice}"
+
+    def close(self) -> None:
+        """Fold the journal into the snapshot so the folder holds one plain TinyDB file."""
+        with self.transaction():
+            if self._journal_offset:
+                self._compact()
+
+
+def newest_good_backup(folder: Path) -> Path | None:
+    """The newest backup file in folder that reads cleanly, or None."""
+    folder = Path(folder)
+    if not folder.exists():
+        return None
+    for candidate in sorted(folder.glob("finder-*.json"), reverse=True):
+        try:
+            read_data_file(candidate)
+        except DamagedDataError:
+            continue
+        return candidate
+    return None
+
+
+def _dump(tables: dict) -> bytes:
+    return json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _without_id(document: Mapping) -> dict:
+    return {k: v for k, v in document.items() if k != "id"}
+
+
+def _hashable(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() or c == "-" else "-" for c in text)[:40]
+
+
+def _truncate_quietly(fd: int, length: int) -> None:
+    try:
+        os.ftruncate(fd, length)
+    except OSError:
+        pass  # the next commit truncates the tail before it appends

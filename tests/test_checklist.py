@@ -1,0 +1,98 @@
+"""The checklist data file: it loads, and every integrity rule catches what it should."""
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from finder.checklist import ChecklistError, checklist_from_data, load_checklist, load_sources
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def raw():
+    with open(DATA / "checklist.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load_sources(DATA)
+
+
+def test_the_real_checklist_loads_with_the_four_questions_and_five_method_red_flags():
+    checklist = load_checklist(DATA)
+    assert list(checklist.questions) == [
+        "step_size", "liquid_formulation", "bad_reaction", "knows_literature"]
+    method_flags = [f for f in checklist.red_flags.values() if f["group"] == "method"]
+    assert [f["id"] for f in method_flags] == [
+        "fixed_mg_steps", "refuses_liquid", "deadline", "pushes_through_flares",
+        "inflexible_schedule"]
+
+
+def test_every_item_cites_a_source_that_exists(raw, sources):
+    for key in ("questions", "red_flags", "practical"):
+        for item in raw[key]:
+            assert item["sources"], item["id"]
+            assert set(item["sources"]) <= set(sources), item["id"]
+
+
+def test_every_question_says_why_it_matters(raw):
+    for key in ("questions", "red_flags", "practical"):
+        for item in raw[key]:
+            assert len(item["why"]) > 20, item["id"]
+
+
+def test_the_practical_questions_cover_what_decides_reachability(raw):
+    ids = {p["id"] for p in raw["practical"]}
+    assert {"prescribes", "telemedicine", "telemedicine_states", "cost", "wait",
+            "knows_bic_abbp", "taper_length", "patient_pace", "crossover", "visit_frequency",
+            "disability_paperwork"} <= ids
+
+
+def test_each_bad_answer_that_is_a_red_flag_links_to_it(raw):
+    links = {o["red_flag"] for q in raw["questions"] for o in q["options"] if "red_flag" in o}
+    assert links == {"fixed_mg_steps", "refuses_liquid", "pushes_through_flares"}
+
+
+def test_every_core_question_has_an_unclear_option_worth_nothing(raw):
+    for question in raw["questions"]:
+        unclear = [o for o in question["options"] if o["signal"] == "unclear"]
+        assert unclear and all(o["points"] == 0 for o in unclear), question["id"]
+
+
+def broken(raw, change):
+    data = copy.deepcopy(raw)
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["questions"].append(dict(d["questions"][0])), "'step_size' is used twice"),
+    (lambda d: d["red_flags"][0].update(id="step_size"), "'step_size' is used twice"),
+    (lambda d: d["questions"][0]["options"][2].update(red_flag="nope"),
+     "red flag 'nope' does not exist"),
+    (lambda d: d["questions"][0]["options"][0].update(red_flag="deadline"),
+     "only a bad answer can be a red flag"),
+    (lambda d: d["questions"][0].update(sources=[]), "'step_size' cites no source"),
+    (lambda d: d["practical"][0].update(sources=["made_up"]), "unknown source 'made_up'"),
+    (lambda d: d["questions"][1]["options"][0].update(signal="great"), "signal must be one of"),
+    (lambda d: d["questions"][1]["options"][0].update(points=-1), "points must be 0 or more"),
+    (lambda d: d["practical"][0].update(kind="slider"), "kind must be one of"),
+    (lambda d: d["verdict"].update(promising_min_percent=90), "cannot be above"),
+    (lambda d: d["verdict"]["labels"].pop(), "no label for 'incomplete'"),
+    (lambda d: d.update(version="one"), "version must be a whole number"),
+])
+def test_integrity_rules(raw, sources, change, message):
+    with pytest.raises(ChecklistError, match=message):
+        checklist_from_data(broken(raw, change), sources)
+
+
+def test_option_lookup_returns_none_for_unknown_ids():
+    checklist = load_checklist(DATA)
+    assert checklist.option("step_size", "fixed_mg")["red_flag"] == "fixed_mg_steps"
+    assert checklist.option("step_size", "nope") is None
+    assert checklist.option("nope", "fixed_mg") is None
+    assert checklist.max_points("knows_literature") == 2

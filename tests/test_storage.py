@@ -1,0 +1,296 @@
+"""The storage module: what is confirmed is on disk, damage is refused, ids are never reused."""
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import threading
+
+import pytest
+
+from finder import storage
+from finder.storage import DamagedDataError, Store, StorageError, newest_good_backup
+
+INDEXES = {"calls": ["provider_id"]}
+
+
+def open_store(folder, **kwargs):
+    return Store(folder, indexes=INDEXES, **kwargs)
+
+
+def test_insert_get_update_remove_round_trip(tmp_path):
+    store = open_store(tmp_path)
+    first = store.insert("providers", {"name": "Dr A", "tags": ["near"]})
+    second = store.insert("providers", {"name": "Dr B"})
+    assert (first, second) == (1, 2)
+    assert store.update("providers", first, {"name": "Dr A.", "status": "called"})
+    assert store.get("providers", first) == {
+        "id": 1, "name": "Dr A.", "tags": ["near"], "status": "called"}
+    assert store.remove("providers", second)
+    assert store.get("providers", second) is None
+    assert not store.update("providers", second, {"name": "gone"})
+    assert [d["name"] for d in open_store(tmp_path).all("providers")] == ["Dr A."]
+
+
+def test_ids_are_never_reused_even_after_restart(tmp_path):
+    store = open_store(tmp_path)
+    store.insert("providers", {"name": "one"})
+    last = store.insert("providers", {"name": "two"})
+    store.remove("providers", last)
+    assert store.insert("providers", {"name": "three"}) == 3
+    store.remove("providers", 3)
+    assert open_store(tmp_path).insert("providers", {"name": "four"}) == 4
+
+
+def test_get_returns_a_copy_the_caller_can_change(tmp_path):
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"tags": ["a"]})
+    copy = store.get("providers", doc_id)
+    copy["tags"].append("b")
+    assert store.get("providers", doc_id)["tags"] == ["a"]
+
+
+def test_written_values_are_detached_from_the_callers_objects(tmp_path):
+    store = open_store(tmp_path)
+    tags = ["a"]
+    doc_id = store.insert("providers", {"tags": tags})
+    tags.append("changed after saving")
+    assert store.get("providers", doc_id)["tags"] == ["a"]
+
+
+def test_index_follows_inserts_updates_and_removals(tmp_path):
+    store = open_store(tmp_path)
+    call = store.insert("calls", {"provider_id": 1})
+    store.insert("calls", {"provider_id": 2})
+    assert [c["id"] for c in store.find("calls", "provider_id", 1)] == [call]
+    store.update("calls", call, {"provider_id": 2})
+    assert store.find("calls", "provider_id", 1) == []
+    assert len(store.find("calls", "provider_id", 2)) == 2
+    store.remove("calls", call)
+    assert len(store.find("calls", "provider_id", 2)) == 1
+    # An unindexed field is found by scanning.
+    assert store.find("providers", "name", "x") == []
+
+
+def test_a_transaction_commits_as_one_journal_line(tmp_path):
+    store = open_store(tmp_path)
+    with store.transaction():
+        provider = store.insert("providers", {"name": "A"})
+        store.insert("calls", {"provider_id": provider})
+    lines = (tmp_path / "finder.journal").read_bytes().splitlines()
+    assert len(lines) == 1
+    entry = json.loads(lines[0][9:])
+    assert set(entry["put"]) == {"providers", "calls", "meta"}
+
+
+def test_an_error_inside_a_transaction_drops_all_of_its_changes(tmp_path):
+    store = open_store(tmp_path)
+    keep = store.insert("providers", {"name": "kept"})
+    with pytest.raises(ZeroDivisionError):
+        with store.transaction():
+            store.update("providers", keep, {"name": "half-done"})
+            store.insert("providers", {"name": "never"})
+            1 / 0
+    assert [p["name"] for p in store.all("providers")] == ["kept"]
+    assert [p["name"] for p in open_store(tmp_path).all("providers")] == ["kept"]
+
+
+def test_writes_outside_a_transaction_are_refused(tmp_path):
+    store = open_store(tmp_path)
+    with pytest.raises(RuntimeError):
+        store._table("providers").insert({"name": "sneaky"})
+
+
+def test_journal_is_replayed_then_folded_into_the_snapshot_on_open(tmp_path):
+    store = open_store(tmp_path)
+    for number in range(5):
+        store.insert("providers", {"n": number})
+    assert (tmp_path / "finder.journal").stat().st_size > 0
+    reopened = open_store(tmp_path)
+    assert [p["n"] for p in reopened.all("providers")] == [0, 1, 2, 3, 4]
+    assert (tmp_path / "finder.journal").stat().st_size == 0
+    snapshot = json.loads((tmp_path / "finder.json").read_text())
+    assert len(snapshot["providers"]) == 5
+
+
+def test_the_snapshot_is_a_plain_tinydb_file(tmp_path):
+    from tinydb import TinyDB
+
+    store = open_store(tmp_path)
+    store.insert("providers", {"name": "Dr A"})
+    store.close()
+    with TinyDB(tmp_path / "finder.json") as plain:
+        assert plain.table("providers").all() == [{"name": "Dr A"}]
+
+
+def test_journal_compacts_when_it_outgrows_the_snapshot(tmp_path, monkeypatch):
+    monkeypatch.setattr(storage, "COMPACT_MIN_BYTES", 2_000)
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"note": ""})
+    for number in range(60):
+        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+    assert (tmp_path / "finder.journal").stat().st_size < 3_000
+    assert open_store(tmp_path).get("providers", doc_id)["n"] == 59
+
+
+def test_second_store_on_the_same_folder_sees_each_others_writes(tmp_path):
+    one = open_store(tmp_path)
+    two = open_store(tmp_path)
+    first = one.insert("calls", {"provider_id": 7})
+    second = two.insert("calls", {"provider_id": 7})
+    assert first != second
+    assert len(one.find("calls", "provider_id", 7)) == 2
+    two.update("calls", first, {"note": "from two"})
+    assert one.get("calls", first)["note"] == "from two"
+    one.close()  # compaction by one: two must reload, not replay from a stale offset
+    two.update("calls", second, {"note": "after compaction"})
+    assert one.get("calls", second)["note"] == "after compaction"
+
+
+def test_concurrent_threads_lose_no_update(tmp_path):
+    store = open_store(tmp_path)
+    counter = store.insert("counters", {"value": 0})
+    errors = []
+
+    def work(worker):
+        try:
+            for number in range(25):
+                store.insert("providers", {"worker": worker, "n": number})
+                with store.transaction():
+                    value = store.get("counters", counter)["value"]
+                    store.update("counters", counter, {"value": value + 1})
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    reopened = open_store(tmp_path)
+    assert reopened.count("providers") == 200
+    assert reopened.get("counters", counter)["value"] == 200
+    pairs = {(p["worker"], p["n"]) for p in reopened.all("providers")}
+    assert len(pairs) == 200
+
+
+def _process_worker(folder, worker, rounds):
+    store = open_store(folder)
+    for number in range(rounds):
+        store.insert("providers", {"worker": worker, "n": number})
+        with store.transaction():
+            value = store.get("counters", 1)["value"]
+            store.update("counters", 1, {"value": value + 1})
+
+
+def test_concurrent_processes_lose_no_update(tmp_path):
+    open_store(tmp_path).insert("counters", {"value": 0})
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_process_worker, args=(tmp_path, w, 20)) for w in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    reopened = open_store(tmp_path)
+    assert reopened.get("counters", 1)["value"] == 80
+    assert len({(p["worker"], p["n"]) for p in reopened.all("providers")}) == 80
+
+
+def test_a_failing_disk_reports_the_error_and_keeps_the_file_valid(tmp_path, monkeypatch):
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"name": "before"})
+
+    def disk_full(fd, data):
+        os.write(fd, data[: len(data) // 2])  # a partial write, as a full disk may leave
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "_write_all", disk_full)
+    with pytest.raises(StorageError, match="No space left on device"):
+        store.update("providers", doc_id, {"name": "lost"})
+    assert store.get("providers", doc_id)["name"] == "before"
+    monkeypatch.undo()
+    store.update("providers", doc_id, {"name": "after"})
+    assert open_store(tmp_path).get("providers", doc_id)["name"] == "after"
+
+
+def test_a_line_cut_off_by_a_crash_is_ignored_and_later_writes_land(tmp_path):
+    store = open_store(tmp_path)
+    store.insert("providers", {"name": "confirmed"})
+    with open(tmp_path / "finder.journal", "ab") as journal:
+        journal.write(b'1234abcd {"put":{"providers":{"9":{"na')
+    store.insert("providers", {"name": "next"})  # must not append after the torn tail
+    names = [p["name"] for p in open_store(tmp_path).all("providers")]
+    assert names == ["confirmed", "next"]
+
+
+def test_damage_in_the_middle_of_the_journal_stops_start_up(tmp_path):
+    store = open_store(tmp_path)
+    store.insert("providers", {"name": "one"})
+    store.insert("providers", {"name": "two"})
+    journal = tmp_path / "finder.journal"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    lines[0] = lines[0].replace(b"one", b"0ne")  # checksum no longer matches
+    journal.write_bytes(b"".join(lines))
+    with pytest.raises(DamagedDataError, match="damaged line in the middle"):
+        open_store(tmp_path)
+    assert journal.read_bytes() == b"".join(lines)  # nothing was overwritten
+
+
+@pytest.mark.parametrize("damage, message", [
+    (b"", "is empty"),
+    (b'{"providers": {"1": {"name": "cut', "cut off or is not valid JSON"),
+    (b"not json at all", "cut off or is not valid JSON"),
+    (b'{"providers": {}}', "no schema version"),
+    (b'{"meta": {"1": {"schema_version": 999}}}', "newer version of finder"),
+])
+def test_a_damaged_snapshot_stops_start_up_and_names_the_newest_good_backup(
+        tmp_path, damage, message):
+    store = open_store(tmp_path)
+    store.insert("providers", {"name": "precious"})
+    good = store.backup("manual")
+    store.close()
+    (tmp_path / "finder.json").write_bytes(damage)
+    with pytest.raises(DamagedDataError, match=message) as raised:
+        open_store(tmp_path)
+    text = str(raised.value)
+    assert "finder.json" in text and str(good) in text and "finder restore" in text
+    assert (tmp_path / "finder.json").read_bytes() == damage
+
+
+def test_newest_good_backup_skips_damaged_backups(tmp_path):
+    store = open_store(tmp_path)
+    good = store.backup("one")
+    bad = store.backup("two")
+    bad.write_text("{")
+    assert newest_good_backup(store.backup_folder) == good
+
+
+def test_backups_are_taken_on_start_and_daily_and_rotate(tmp_path):
+    clock = [dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)]
+    store = open_store(tmp_path, backups_kept=3, now=lambda: clock[0])
+    assert len(store.backups()) == 1
+    store.insert("providers", {"name": "a"})
+    assert len(store.backups()) == 1  # not a day yet
+    for day in range(1, 6):
+        clock[0] += dt.timedelta(days=1, seconds=1)
+        store.insert("providers", {"name": f"day {day}"})
+    assert len(store.backups()) == 3
+    newest = json.loads(store.backups()[0].read_text())
+    assert len(newest["providers"]) == 6
+
+
+def test_stale_temporary_files_are_removed_on_start(tmp_path):
+    open_store(tmp_path)
+    leftover = tmp_path / "finder.json.tmp-123-456"
+    leftover.write_text("half")
+    open_store(tmp_path)
+    assert not leftover.exists()
+
+
+def test_files_are_private_to_the_owner(tmp_path):
+    folder = tmp_path / "data"
+    open_store(folder).insert("providers", {"name": "x"})
+    assert (folder / "finder.json").stat().st_mode & 0o077 == 0
+    assert folder.stat().st_mode & 0o077 == 0
