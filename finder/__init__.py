@@ -1,0 +1,60 @@
+"""finder: screen clinicians for a real hyperbolic benzodiazepine taper.
+
+`create_app` is the one place the web app is assembled: defaults, then the caller's
+settings, then the data folder (store, secret key), blueprints and security.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from finder.bundled import bundled_path
+
+__all__ = ["create_app"]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. `test_config` overrides settings, e.g. {"DATA_DIR": tmp_path}."""
+    app = Flask(__name__, template_folder=str(bundled_path("templates")),
+                static_folder="static")
+    app.config.from_mapping(
+        DATA_DIR=None,                 # the user's data folder; see finder.data_folder
+        CONTENT_DIR=str(bundled_path("data")),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,      # a call can last hours: the token lives as long as the session
+        WTF_CSRF_SSL_STRICT=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SERVED_ADDRESSES=None,         # host:port pairs the app answers to; None for tests
+        PASSWORD_REQUIRED=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    from finder import data_folder, preferences, presenting, security, services
+
+    data_folder.init_app(app)
+    services.init_app(app)
+    security.init_app(app)
+    preferences.init_app(app)
+    presenting.init_app(app)
+    _register_blueprints(app)
+    app.context_processor(lambda: {"main_nav": MAIN_NAV})
+    return app
+
+
+# The header's links, in order: (endpoint, label).
+MAIN_NAV = [
+    ("shortlist.index", "Shortlist"),
+    ("providers.new", "Add a provider"),
+    ("resources.where_to_look", "Where to look"),
+    ("summaries.clinician_brief", "Clinician brief"),
+    ("resources.glossary", "Words explained"),
+]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from finder import calls, errors, providers, resources, shortlist, summaries
+
+    for module in (errors, shortlist, providers, calls, summaries, resources):
+        app.register_blueprint(module.bp)

@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Mapping
 from finder.checklist import Checklist
 
 __all__ = [
+    "SCORING_REVISION",
     "AnswerScore",
     "RedFlagHit",
     "Standing",
@@ -28,6 +29,9 @@ __all__ = [
     "verdict_for",
     "summary_of",
 ]
+
+# Raise when these rules change: stored shortlist summaries are rebuilt on the next start.
+SCORING_REVISION = 1
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,230 @@
+"""Calls: the screen used during a phone call, saving each answer as it is given.
+
+With JavaScript, every change is sent on its own to `save_field` (one small request); without
+it, the whole form is posted to `show`. Both save only what the user changed, and both report
+an answer changed meanwhile in another tab as a conflict instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template, request,
+                   url_for)
+
+from finder.calls.forms import (end_status_choices, field_value, interview_form,
+                                single_field_form)
+from finder.interview_fields import field_names, parse_field, read_field
+from finder.lookups import call_or_404, provider_or_404
+from finder.presenting import call_labels
+from finder.providers.forms import ConfirmForm
+from finder.security import replays_form_on_expired_token
+from finder.services import directory, services
+from finder.storage import StorageError
+
+__all__ = ["bp"]
+
+bp = Blueprint("calls", __name__)
+
+SAVE_FAILED = ("finder could not save to disk: {error} Your answers are still on this page; "
+               "free some disk space, then save again.")
+
+
+@bp.route("/providers/<int:provider_id>/calls", methods=["POST"])
+def start(provider_id: int):
+    provider_or_404(provider_id)
+    if not ConfirmForm().validate_on_submit():
+        flash("That button had expired. Press Start a call again.")
+        return redirect(url_for("providers.show", provider_id=provider_id))
+    call_id = directory().start_call(provider_id)
+    return redirect(url_for("calls.show", call_id=call_id))
+
+
+@bp.route("/calls/<int:call_id>", methods=["GET", "POST"])
+@replays_form_on_expired_token
+def show(call_id: int):
+    call = call_or_404(call_id)
+    checklist = directory().checklist_for(call["checklist_version"])
+    if request.method == "GET":
+        form = interview_form(checklist, services().vocabulary, call)
+        return _render(call, checklist, form)
+    form, conflicts, failure = _save_posted_form(call, checklist)
+    if form.errors or conflicts or failure:
+        return _render(directory().call(call_id), checklist, form, conflicts, failure,
+                       posted=True), 409 if conflicts and not form.errors else 400
+    flash("All answers saved.")
+    return redirect(url_for("calls.show", call_id=call_id))
+
+
+@bp.route("/calls/<int:call_id>/end", methods=["POST"])
+@replays_form_on_expired_token
+def end(call_id: int):
+    call = call_or_404(call_id)
+    checklist = directory().checklist_for(call["checklist_version"])
+    form, conflicts, failure = _save_posted_form(call, checklist)
+    status = request.form.get("end_status", "")
+    known_statuses = {value for value, _ in end_status_choices(services().vocabulary)}
+    if status not in known_statuses:
+        form.errors.setdefault("end_status", []).append("Choose a status from the list.")
+    if form.errors or conflicts or failure:
+        return _render(directory().call(call_id), checklist, form, conflicts, failure,
+                       posted=True), 400
+    call = directory().call(call_id)
+    provider = directory().provider(call["provider_id"])
+    status = (status or services().vocabulary.status_for_outcome(call.get("outcome"))
+              or provider.get("status"))
+    directory().end_call(call_id, status, call.get("follow_up_on") or "")
+    label = services().vocabulary.label("statuses", status)
+    flash(f"Call saved. {provider['name']} is now “{label}”.")
+    return redirect(url_for("providers.show", provider_id=provider["id"]))
+
+
+@bp.route("/calls/<int:call_id>/fields", methods=["POST"])
+def save_field(call_id: int):
+    """Save one field: {"name": ..., "value": ..., "rev": n}. Answers 409 on a conflict."""
+    call = call_or_404(call_id)
+    checklist = directory().checklist_for(call["checklist_version"])
+    name, value, rev = _parse_field_request(request.get_json(silent=True))
+    if parse_field(name, checklist) is None:
+        return _json_error(f"This call has no field called {name!r}.", 400)
+    form = single_field_form(checklist, services().vocabulary, name, value)
+    field = form[name]
+    if not field.validate(form):
+        return _json_error(" ".join(field.errors), 400, field=name)
+    try:
+        edit = directory().edit_call(call_id, name, field_value(field), rev)
+    except StorageError as error:
+        return _json_error(SAVE_FAILED.format(error=error), 503, field=name)
+    body = {"outcome": edit.outcome, "name": name, "rev": edit.rev, "value": edit.value,
+            "standing": _standing_payload(call["provider_id"])}
+    return jsonify(body), 409 if edit.outcome == "conflict" else 200
+
+
+@bp.route("/calls/<int:call_id>/delete", methods=["POST"])
+def delete(call_id: int):
+    call = call_or_404(call_id)
+    if ConfirmForm().validate_on_submit():
+        directory().delete_call(call_id)
+        flash({"text": "Removed that call.",
+               "undo": url_for("calls.restore", call_id=call_id)})
+    return redirect(url_for("providers.show", provider_id=call["provider_id"]))
+
+
+@bp.route("/calls/<int:call_id>/restore", methods=["POST"])
+def restore(call_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        directory().restore_call(call_id)
+    except LookupError:
+        abort(404)
+    flash("The call is back.")
+    return redirect(url_for("calls.show", call_id=call_id))
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def fingerprint(value: Any) -> str:
+    """A short stand-in for a field's value when the page was drawn, to tell what changed."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _form_state(call: dict, checklist) -> str:
+    """Per field: its revision and the fingerprint of its value, as drawn on this page."""
+    revs = call.get("revs") or {}
+    state = {name: [revs.get(name, 0),
+                    fingerprint(read_field(call, parse_field(name, checklist), checklist))]
+             for name in field_names(checklist)}
+    return json.dumps(state, separators=(",", ":"))
+
+
+def _posted_state() -> dict[str, list]:
+    try:
+        state = json.loads(request.form.get("form_state", "{}"))
+    except ValueError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _save_posted_form(call: dict, checklist):
+    """Save each valid field the user changed; return the form, conflicts and any failure."""
+    form = interview_form(checklist, services().vocabulary, formdata=request.form)
+    form.validate()
+    conflicts: dict[str, Any] = {}
+    if "csrf_token" in form.errors or g.get("expired_token"):
+        return form, conflicts, None
+    state = _posted_state()
+    try:
+        with directory().store.transaction():
+            for name in field_names(checklist):
+                conflict = _save_posted_field(call["id"], form[name], state.get(name))
+                if conflict is not None:
+                    conflicts[name] = conflict
+    except StorageError as error:
+        return form, conflicts, SAVE_FAILED.format(error=error)
+    return form, conflicts, None
+
+
+def _save_posted_field(call_id: int, field, drawn: list | None):
+    if field.errors:
+        return None
+    value = field_value(field)
+    base_rev = None
+    if _is_rev_and_fingerprint(drawn):
+        if fingerprint(value) == drawn[1]:
+            return None  # untouched on this page: leave whatever is stored now
+        base_rev = drawn[0]
+    edit = directory().edit_call(call_id, field.name, value, base_rev)
+    return edit if edit.outcome == "conflict" else None
+
+
+def _is_rev_and_fingerprint(drawn) -> bool:
+    return (isinstance(drawn, list) and len(drawn) == 2 and isinstance(drawn[0], int)
+            and isinstance(drawn[1], str))
+
+
+def _parse_field_request(payload) -> tuple[str, Any, int | None]:
+    if not isinstance(payload, dict) or not isinstance(payload.get("name"), str):
+        abort(400, "Send JSON with a field name and value.")
+    value = payload.get("value")
+    valid_list = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if not (isinstance(value, (str, bool)) or valid_list or value is None):
+        abort(400, "A field's value must be text, true or false, or a list of text.")
+    rev = payload.get("rev")
+    if rev is not None and (not isinstance(rev, int) or isinstance(rev, bool) or rev < 0):
+        abort(400, "rev must be a whole number.")
+    return payload["name"], value, rev
+
+
+def _json_error(message: str, status: int, **extra):
+    return jsonify(error="invalid" if status == 400 else "failed", message=message,
+                   **extra), status
+
+
+def _standing_payload(provider_id: int) -> dict:
+    provider = directory().provider(provider_id) or {}
+    summary = provider.get("standing") or {}
+    checklist = services().checklist
+    return {"verdict": summary.get("verdict"),
+            "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
+            "percent": summary.get("percent"), "red_flags": len(summary.get("red_flags") or []),
+            "not_asked": summary.get("not_asked")}
+
+
+def _render(call: dict, checklist, form, conflicts=None, failure=None, posted=False):
+    provider = directory().provider(call["provider_id"])
+    calls = directory().calls_for(provider["id"])
+    earlier = [c for c in calls if c["id"] != call["id"]]
+    return render_template(
+        "calls/show.html", call=call, provider=provider, checklist=checklist, form=form,
+        form_state=_form_state(call, checklist), conflicts=conflicts or {},
+        failure=failure, posted=posted,
+        standing=directory().standing(provider["id"]),
+        earlier_standing=directory().standing_of_calls(provider["id"], earlier),
+        calls_by_id=call_labels(calls, services().vocabulary),
+        end_statuses=end_status_choices(services().vocabulary),
+        chosen_end_status=request.form.get("end_status", ""))

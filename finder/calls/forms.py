@@ -1,0 +1,128 @@
+"""The interview form, built from the checklist a call was filled against.
+
+A fresh form class is made for each request from the checklist data, so a new question in
+data/ needs no code or template change. Field names are those of finder.interview_fields, so
+the whole form (no JavaScript) and a single autosaved field are validated the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import Length, Optional
+
+from finder.checklist import Checklist
+from finder.interview_fields import field_names, parse_field, read_field
+
+__all__ = ["interview_form", "end_status_choices", "field_value", "form_data_for",
+           "single_field_form"]
+
+NOTE_LIMIT = 20_000
+CALLED_AT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _note(label: str) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), Length(max=NOTE_LIMIT)])
+
+
+def interview_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
+    """A form class with one field per interview field of this checklist."""
+    fields: dict[str, Any] = {
+        "called_at": DateTimeLocalField("Date and time of the call", format=CALLED_AT_FORMAT,
+                                        validators=[Optional()]),
+        "spoke_with": RadioField("Who answered", choices=vocabulary.choices("call_roles"),
+                                 validators=[Optional()]),
+        "contact_name": StringField("Their name", validators=[Optional(), Length(max=200)]),
+        "outcome": RadioField("How the call ended", choices=vocabulary.choices("call_outcomes"),
+                              validators=[Optional()]),
+        "follow_up_on": DateField("Follow-up date", validators=[Optional()]),
+        "notes": _note("Notes on this call"),
+    }
+    for question in checklist.questions.values():
+        fields[f"answer-{question['id']}"] = RadioField(
+            question["ask"], choices=[(o["id"], o["label"]) for o in question["options"]],
+            validators=[Optional()])
+        fields[f"answer_note-{question['id']}"] = _note("What they said")
+    for flag in checklist.red_flags.values():
+        fields[f"flag-{flag['id']}"] = BooleanField(flag["label"])
+        fields[f"flag_note-{flag['id']}"] = _note("What was said")
+    for question in checklist.practical.values():
+        fields[f"practical-{question['id']}"] = _practical_field(question, vocabulary)
+        fields[f"practical_note-{question['id']}"] = _note("Note")
+    return type("InterviewForm", (FlaskForm,), fields)
+
+
+def _practical_field(question: dict, vocabulary):
+    if question["kind"] == "choice":
+        return RadioField(question["ask"], validators=[Optional()],
+                          choices=[(o["id"], o["label"]) for o in question["options"]])
+    if question["kind"] == "states":
+        return SelectMultipleField(question["ask"], choices=vocabulary.state_choices(),
+                                   validators=[Optional()])
+    return StringField(question["ask"], validators=[Optional(), Length(max=500)])
+
+
+def interview_form(checklist: Checklist, vocabulary, call: dict | None = None,
+                   formdata=None, **kwargs) -> FlaskForm:
+    """The interview form, filled from a stored call when no form data are posted."""
+    form_class = interview_form_class(checklist, vocabulary)
+    data = form_data_for(call, checklist) if call is not None else None
+    if formdata is None:
+        return form_class(data=data, **kwargs)
+    return form_class(formdata=formdata, data=data, **kwargs)
+
+
+def single_field_form(checklist: Checklist, vocabulary, name: str, value: Any) -> FlaskForm:
+    """A form holding one posted value, to validate an autosaved field like the full form."""
+    values = value if isinstance(value, list) else [value]
+    formdata = MultiDict([(name, "y" if v is True else str(v)) for v in values
+                          if v not in (None, False)])
+    return interview_form_class(checklist, vocabulary)(formdata=formdata, meta={"csrf": False})
+
+
+def field_value(field) -> Any:
+    """A field's value as stored: text trimmed, dates as ISO text, states sorted."""
+    data = field.data
+    if field.type == "BooleanField":
+        return bool(data)
+    if field.type == "SelectMultipleField":
+        return sorted(set(data or []))
+    if field.type == "DateTimeLocalField":
+        return data.strftime(CALLED_AT_FORMAT) if data else ""
+    if field.type == "DateField":
+        return data.isoformat() if data else ""
+    return (data or "").strip()
+
+
+def form_data_for(call: dict, checklist: Checklist) -> dict[str, Any]:
+    """The stored call as form data, the inverse of field_value."""
+    data = {}
+    for name in field_names(checklist):
+        value = read_field(call, parse_field(name, checklist), checklist)
+        data[name] = _as_form_value(name, value)
+    return data
+
+
+def _as_form_value(name: str, value: Any) -> Any:
+    if name == "called_at":
+        return _parse(dt.datetime.strptime, value, CALLED_AT_FORMAT)
+    if name == "follow_up_on":
+        return _parse(lambda text, _: dt.date.fromisoformat(text), value, None)
+    return value
+
+
+def _parse(parser, value, fmt):
+    try:
+        return parser(value, fmt) if value else None
+    except ValueError:
+        return None
+
+
+def end_status_choices(vocabulary) -> list[tuple[str, str]]:
+    """Choices for the status a provider moves to when a call ends."""
+    return [("", "Based on how the call ended")] + vocabulary.choices("statuses")

@@ -1,0 +1,262 @@
+"""The user's directory: providers and their calls as stored, and the operations pages need.
+
+Each operation is one store transaction. A provider record carries a small summary of its
+standing (verdict, score, red flags) so that the shortlist can sort and filter hundreds of
+providers without rescoring every call; every change to a provider's calls refreshes it in
+the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from finder.checklist import Checklist, checklist_from_data
+from finder.interview_fields import Edit, apply_edit, parse_field
+from finder.scoring import Standing, standing_for, summary_of
+from finder.storage import Store
+
+__all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
+
+PROVIDERS = "providers"
+CALLS = "calls"
+CHECKLISTS = "checklists"
+STORE_INDEXES = {CALLS: ["provider_id"], CHECKLISTS: ["version"]}
+
+
+def utc_now() -> str:
+    """A timestamp for ordering edits: UTC, ISO 8601, comparable as text."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def local_minute() -> str:
+    """The local date and time to the minute, as an <input type=datetime-local> holds it."""
+    return dt.datetime.now().strftime("%Y-%m-%dT%H:%M")
+
+
+class Directory:
+    """Providers and calls in one store, with checklist versions and standings kept in step."""
+
+    def __init__(self, store: Store, current: Checklist, now: Callable[[], str] = utc_now):
+        self.store = store
+        self.current = current
+        self.now = now
+        self._checklists: dict[int, Checklist] = {current.version: current}
+        self._remember_checklist(current)
+
+    # -- checklist versions --------------------------------------------------------------
+
+    def _remember_checklist(self, checklist: Checklist) -> None:
+        # A copy of each version used lives with the data, so old calls keep their meaning
+        # even after the app's checklist changes or the data move to another install.
+        with self.store.transaction():
+            if not self.store.find(CHECKLISTS, "version", checklist.version):
+                self.store.insert(CHECKLISTS, {"version": checklist.version,
+                                               "data": checklist.data})
+
+    def checklist_for(self, version: int) -> Checklist:
+        """The checklist a call was filled against."""
+        if version not in self._checklists:
+            stored = self.store.find(CHECKLISTS, "version", version)
+            if not stored:
+                raise LookupError(f"checklist version {version} is not stored")
+            self._checklists[version] = checklist_from_data(stored[0]["data"])
+        return self._checklists[version]
+
+    # -- providers ----------------------------------------------------------------------
+
+    def add_provider(self, fields: dict[str, Any]) -> int:
+        """Store a new provider and return its id."""
+        stamp = self.now()
+        status = fields.get("status") or "to_call"
+        record = {
+            **fields,
+            "status": status,
+            "status_history": [{"status": status, "at": stamp, "via": "added"}],
+            "cleared_flags": {},
+            "deleted_at": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "standing": summary_of(self._standing_from([])),
+        }
+        return self.store.insert(PROVIDERS, record)
+
+    def provider(self, provider_id: int, *, include_deleted: bool = False) -> dict | None:
+        """One provider, or None if there is none (or it is in the trash)."""
+        record = self.store.get(PROVIDERS, provider_id)
+        if record is None or (record.get("deleted_at") and not include_deleted):
+            return None
+        return record
+
+    def providers(self) -> list[dict]:
+        """Every provider not in the trash (read-only records)."""
+        return [p for p in self.store.all(PROVIDERS) if not p.get("deleted_at")]
+
+    def trashed_providers(self) -> list[dict]:
+        return [p for p in self.store.all(PROVIDERS) if p.get("deleted_at")]
+
+    def update_provider(self, provider_id: int, fields: dict[str, Any], via: str = "edit") -> None:
+        """Change a provider's details; a new status is added to its history."""
+        with self.store.transaction():
+            record = self._require_provider(provider_id)
+            changes = dict(fields, updated_at=self.now())
+            if fields.get("status") and fields["status"] != record.get("status"):
+                changes["status_history"] = record.get("status_history", []) + [
+                    {"status": fields["status"], "at": changes["updated_at"], "via": via}]
+            self.store.update(PROVIDERS, provider_id, changes)
+
+    def trash_provider(self, provider_id: int) -> None:
+        """Move a provider, with its calls, to the trash."""
+        with self.store.transaction():
+            self._require_provider(provider_id)
+            self.store.update(PROVIDERS, provider_id, {"deleted_at": self.now()})
+
+    def restore_provider(self, provider_id: int) -> None:
+        with self.store.transaction():
+            self._require_provider(provider_id, include_deleted=True)
+            self.store.update(PROVIDERS, provider_id, {"deleted_at": None})
+
+    def empty_trash(self) -> int:
+        """Delete trashed providers and their calls for good; return how many providers."""
+        with self.store.transaction():
+            trashed = self.trashed_providers()
+            for provider in trashed:
+                for call in self.store.find(CALLS, "provider_id", provider["id"]):
+                    self.store.remove(CALLS, call["id"])
+                self.store.remove(PROVIDERS, provider["id"])
+            return len(trashed)
+
+    def clear_red_flag(self, provider_id: int, flag_id: str) -> None:
+        """Stop counting a red flag heard so far (hearing it again brings it back)."""
+        self._set_cleared(provider_id, flag_id, self.now())
+
+    def unclear_red_flag(self, provider_id: int, flag_id: str) -> None:
+        """Undo clearing a red flag."""
+        self._set_cleared(provider_id, flag_id, None)
+
+    def _set_cleared(self, provider_id: int, flag_id: str, stamp: str | None) -> None:
+        with self.store.transaction():
+            record = self._require_provider(provider_id)
+            cleared = dict(record.get("cleared_flags") or {})
+            if stamp is None:
+                cleared.pop(flag_id, None)
+            else:
+                cleared[flag_id] = stamp
+            self.store.update(PROVIDERS, provider_id, {"cleared_flags": cleared})
+            self._refresh_standing(provider_id)
+
+    def _require_provider(self, provider_id: int, include_deleted: bool = False) -> dict:
+        record = self.provider(provider_id, include_deleted=include_deleted)
+        if record is None:
+            raise LookupError(f"no provider {provider_id}")
+        return record
+
+    # -- calls --------------------------------------------------------------------------
+
+    def start_call(self, provider_id: int, called_at: str | None = None) -> int:
+        """Open a new call record against the current checklist and return its id."""
+        with self.store.transaction():
+            self._require_provider(provider_id)
+            stamp = self.now()
+            return self.store.insert(CALLS, {
+                "provider_id": provider_id,
+                "checklist_version": self.current.version,
+                "called_at": called_at or local_minute(),
+                "spoke_with": "", "contact_name": "", "outcome": "", "follow_up_on": "",
+                "notes": "", "answers": {}, "practical": {}, "red_flags": {}, "revs": {},
+                "ended": False, "created_at": stamp, "updated_at": stamp,
+            })
+
+    def call(self, call_id: int) -> dict | None:
+        """One call, or None if there is none or its provider is in the trash."""
+        record = self.store.get(CALLS, call_id)
+        if record is None or record.get("deleted_at"):
+            return None
+        if self.provider(record["provider_id"]) is None:
+            return None
+        return record
+
+    def calls_for(self, provider_id: int) -> list[dict]:
+        """A provider's calls, oldest first."""
+        calls = [c for c in self.store.find(CALLS, "provider_id", provider_id)
+                 if not c.get("deleted_at")]
+        return sorted(calls, key=lambda c: (c.get("called_at") or "", c["id"]))
+
+    def edit_call(self, call_id: int, name: str, value: Any, base_rev: int | None) -> Edit:
+        """Save one field of a call (see interview_fields.apply_edit) and refresh the standing."""
+        with self.store.transaction():
+            call = self.call(call_id)
+            if call is None:
+                raise LookupError(f"no call {call_id}")
+            checklist = self.checklist_for(call["checklist_version"])
+            ref = parse_field(name, checklist)
+            if ref is None:
+                raise KeyError(name)
+            edit = apply_edit(call, ref, value, base_rev, checklist, self.now())
+            if edit.outcome == "saved":
+                call["updated_at"] = self.now()
+                self.store.update(CALLS, call_id, call)
+                self._refresh_standing(call["provider_id"])
+            return edit
+
+    def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
+        """Mark a call ended and move its provider to a status and follow-up date."""
+        with self.store.transaction():
+            call = self.call(call_id)
+            if call is None:
+                raise LookupError(f"no call {call_id}")
+            self.store.update(CALLS, call_id, {"ended": True, "updated_at": self.now()})
+            self.update_provider(call["provider_id"],
+                                 {"status": status, "follow_up_on": follow_up_on},
+                                 via=f"call {call_id}")
+
+    def delete_call(self, call_id: int) -> dict:
+        """Set a call aside (it can be put back with restore_call) and return it."""
+        with self.store.transaction():
+            call = self.call(call_id)
+            if call is None:
+                raise LookupError(f"no call {call_id}")
+            self.store.update(CALLS, call_id, {"deleted_at": self.now()})
+            self._refresh_standing(call["provider_id"])
+            return call
+
+    def restore_call(self, call_id: int) -> None:
+        """Put back a call set aside by delete_call."""
+        with self.store.transaction():
+            call = self.store.get(CALLS, call_id)
+            if call is None:
+                raise LookupError(f"no call {call_id}")
+            self._require_provider(call["provider_id"])
+            self.store.update(CALLS, call_id, {"deleted_at": None})
+            self._refresh_standing(call["provider_id"])
+
+    # -- standing -----------------------------------------------------------------------
+
+    def standing(self, provider_id: int) -> Standing:
+        """The provider's standing from all of its calls."""
+        with self.store.transaction():
+            record = self._require_provider(provider_id, include_deleted=True)
+            return self._standing_from(self.calls_for(provider_id),
+                                       record.get("cleared_flags") or {})
+
+    def standing_of_calls(self, provider_id: int, calls: list[dict]) -> Standing:
+        """The standing from some of a provider's calls (e.g. all but the one on screen)."""
+        with self.store.transaction():
+            record = self._require_provider(provider_id, include_deleted=True)
+            return self._standing_from(calls, record.get("cleared_flags") or {})
+
+    def _standing_from(self, calls: list[dict], cleared: dict | None = None) -> Standing:
+        return standing_for(calls, self.checklist_for, cleared or {}, current=self.current)
+
+    def _refresh_standing(self, provider_id: int) -> None:
+        calls = self.calls_for(provider_id)
+        record = self.store.get(PROVIDERS, provider_id)
+        standing = self._standing_from(calls, record.get("cleared_flags") or {})
+        last_call = calls[-1]["called_at"] if calls else None
+        self.store.update(PROVIDERS, provider_id, {"standing": summary_of(standing, last_call)})
+
+    def refresh_all_standings(self) -> None:
+        """Recompute every summary, e.g. after the scoring rules change."""
+        with self.store.transaction():
+            for provider in self.store.all(PROVIDERS):
+                self._refresh_standing(provider["id"])

@@ -1,0 +1,48 @@
+"""How records are named on pages: call labels and dates in words. Registered as Jinja
+filters and used by views that need the same words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+__all__ = ["init_app", "call_labels", "human_date", "human_datetime"]
+
+
+def human_date(iso: str | None) -> str:
+    """'2026-11-25' -> 'Wed 25 Nov 2026'; anything unreadable comes back as it was."""
+    if not iso:
+        return ""
+    try:
+        return dt.date.fromisoformat(iso[:10]).strftime("%a %-d %b %Y")
+    except ValueError:
+        return iso
+
+
+def human_datetime(iso: str | None) -> str:
+    """'2026-11-25T14:05' -> 'Wed 25 Nov 2026, 14:05'."""
+    if not iso:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%a %-d %b %Y, %H:%M")
+
+
+def call_labels(calls: list[dict], vocabulary) -> dict[int, dict]:
+    """Each call's short name for pages: 'call 2, Wed 25 Nov 2026 (nurse)'."""
+    labels = {}
+    for number, call in enumerate(calls, start=1):
+        who = vocabulary.label("call_roles", call.get("spoke_with")) if call.get("spoke_with") else ""
+        label = f"call {number}, {human_datetime(call.get('called_at'))}"
+        labels[call["id"]] = {"number": number, "label": label + (f" ({who.lower()})" if who else "")}
+    return labels
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(human_date)
+    app.add_template_filter(human_datetime)

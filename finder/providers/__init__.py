@@ -1,0 +1,120 @@
+"""Providers: add, look at, edit, move to the trash and back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from finder.lookups import provider_or_404
+from finder.presenting import call_labels
+from finder.providers.forms import ConfirmForm, provider_form
+from finder.security import replays_form_on_expired_token
+from finder.services import directory, services
+
+__all__ = ["bp"]
+
+bp = Blueprint("providers", __name__, url_prefix="/providers")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@replays_form_on_expired_token
+def new():
+    prefill = None
+    if request.method == "GET" and request.args.get("referral_source"):
+        prefill = {"referral_source": request.args["referral_source"], "status": "to_call"}
+    form = provider_form(services().vocabulary, prefill)
+    if form.validate_on_submit():
+        provider_id = directory().add_provider(form.record())
+        flash(f"Added {form.name.data.strip()}.")
+        return redirect(url_for("providers.show", provider_id=provider_id))
+    return render_template("providers/form.html", form=form, provider=None), \
+        400 if form.errors else 200
+
+
+@bp.route("/<int:provider_id>")
+def show(provider_id: int):
+    provider = provider_or_404(provider_id)
+    calls = directory().calls_for(provider_id)
+    return render_template(
+        "providers/show.html", provider=provider, calls=calls,
+        standing=directory().standing(provider_id),
+        calls_by_id=call_labels(calls, services().vocabulary),
+        checklist=services().checklist, form=ConfirmForm())
+
+
+@bp.route("/<int:provider_id>/edit", methods=["GET", "POST"])
+@replays_form_on_expired_token
+def edit(provider_id: int):
+    provider = provider_or_404(provider_id)
+    form = provider_form(services().vocabulary, provider if request.method == "GET" else None)
+    if form.validate_on_submit():
+        directory().update_provider(provider_id, form.record())
+        flash(f"Saved {form.name.data.strip()}.")
+        return redirect(url_for("providers.show", provider_id=provider_id))
+    return render_template("providers/form.html", form=form, provider=provider), \
+        400 if form.errors else 200
+
+
+@bp.route("/<int:provider_id>/delete", methods=["GET", "POST"])
+@replays_form_on_expired_token
+def delete(provider_id: int):
+    provider = provider_or_404(provider_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        directory().trash_provider(provider_id)
+        flash({"text": f"Moved {provider['name']} and their calls to the trash.",
+               "undo": url_for("providers.restore", provider_id=provider_id)})
+        return redirect(url_for("shortlist.index"))
+    return render_template("providers/delete.html", provider=provider, form=form,
+                           calls=directory().calls_for(provider_id))
+
+
+@bp.route("/<int:provider_id>/restore", methods=["POST"])
+def restore(provider_id: int):
+    provider = provider_or_404(provider_id, include_deleted=True)
+    if ConfirmForm().validate_on_submit():
+        directory().restore_provider(provider_id)
+        flash(f"Brought back {provider['name']}.")
+    return redirect(url_for("providers.show", provider_id=provider_id))
+
+
+@bp.route("/trash")
+def trash():
+    return render_template("providers/trash.html", providers=directory().trashed_providers(),
+                           form=ConfirmForm())
+
+
+@bp.route("/trash/empty", methods=["GET", "POST"])
+@replays_form_on_expired_token
+def empty_trash():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        count = directory().empty_trash()
+        flash(f"Deleted {count} provider{'s' * (count != 1)} for good.")
+        return redirect(url_for("providers.trash"))
+    return render_template("providers/empty_trash.html", form=form,
+                           providers=directory().trashed_providers())
+
+
+@bp.route("/<int:provider_id>/red-flags/<flag_id>/clear", methods=["POST"])
+def clear_red_flag(provider_id: int, flag_id: str):
+    provider_or_404(provider_id)
+    flag = services().checklist.red_flags.get(flag_id)
+    if flag is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        directory().clear_red_flag(provider_id, flag_id)
+        flash({"text": f"Cleared the red flag “{flag['label']}”.",
+               "undo": url_for("providers.unclear_red_flag", provider_id=provider_id,
+                               flag_id=flag_id)})
+    return redirect(url_for("providers.show", provider_id=provider_id))
+
+
+@bp.route("/<int:provider_id>/red-flags/<flag_id>/unclear", methods=["POST"])
+def unclear_red_flag(provider_id: int, flag_id: str):
+    provider_or_404(provider_id)
+    if flag_id not in services().checklist.red_flags:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        directory().unclear_red_flag(provider_id, flag_id)
+        flash("The red flag counts again.")
+    return redirect(url_for("providers.show", provider_id=provider_id))

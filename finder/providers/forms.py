@@ -1,0 +1,127 @@
+"""The provider form: who a clinician is, how to reach them, and where they stand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from finder.shortlist_filters import PAYMENT_CHOICES, TELEMEDICINE_CHOICES
+
+__all__ = ["ProviderForm", "ConfirmForm", "provider_form", "normalise_website", "parse_tags"]
+
+PHONE_CHARACTERS = re.compile(r"^[0-9+()\-.\s/x]*(ext\.?\s*[0-9]+)?$", re.IGNORECASE)
+MAX_TAGS = 20
+
+
+def normalise_website(text: str) -> str:
+    """Add https:// to a bare address such as drsmith.com, so it can be a link."""
+    text = (text or "").strip()
+    if text and "://" not in text:
+        text = "https://" + text
+    return text
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags from comma-separated text, trimmed, without repeats, in the order typed."""
+    tags = [" ".join(part.split())[:40] for part in (text or "").split(",")]
+    return list(dict.fromkeys(tag for tag in tags if tag))[:MAX_TAGS]
+
+
+def _phone(form, field) -> None:
+    value = (field.data or "").strip()
+    if not value:
+        return
+    digits = sum(ch.isdigit() for ch in value)
+    if not PHONE_CHARACTERS.match(value) or not 7 <= digits <= 20:
+        raise ValidationError("Enter a phone number with its digits, for example 555-123-4567 "
+                              "or +1 555 123 4567 ext 12.")
+
+
+def _website(form, field) -> None:
+    value = normalise_website(field.data)
+    if not value:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
+        raise ValidationError("Enter a web address such as drsmith.com or "
+                              "https://www.clinic.org/team.")
+
+
+def _tags(form, field) -> None:
+    if len((field.data or "").split(",")) > MAX_TAGS:
+        raise ValidationError(f"Use at most {MAX_TAGS} tags.")
+
+
+class ProviderForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired("Enter the clinician's name."),
+                                           Length(max=200)])
+    practice = StringField("Practice or clinic", validators=[Optional(), Length(max=200)])
+    specialty = SelectField("Specialty", validators=[Optional()])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40), _phone],
+                        render_kw={"type": "tel", "autocomplete": "off"})
+    website = StringField("Website", validators=[Optional(), Length(max=500), _website],
+                          render_kw={"inputmode": "url"})
+    city = StringField("City or town", validators=[Optional(), Length(max=120)])
+    state = SelectField("State", validators=[Optional()])
+    telemedicine = RadioField("Video visits", choices=TELEMEDICINE_CHOICES, default="unknown")
+    telemedicine_states = SelectMultipleField("States covered by video", validators=[Optional()])
+    payment = RadioField("Insurance or self-pay", choices=PAYMENT_CHOICES, default="unknown")
+    insurance_plans = StringField("Plans taken, or cost", validators=[Optional(), Length(max=300)])
+    referral_source = SelectField("How you heard of them", validators=[Optional()])
+    referral_detail = StringField("Who suggested them, or where", validators=[
+        Optional(), Length(max=300)])
+    status = SelectField("Status")
+    follow_up_on = DateField("Follow-up date", validators=[Optional()],
+                             render_kw={"autocomplete": "off"})
+    tags = StringField("Your tags", validators=[Optional(), Length(max=600), _tags])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=20000)])
+
+    def set_choices(self, vocabulary) -> None:
+        unknown = [("", "Not known")]
+        self.specialty.choices = unknown + vocabulary.choices("specialties")
+        self.state.choices = unknown + vocabulary.state_choices()
+        self.telemedicine_states.choices = vocabulary.state_choices()
+        self.referral_source.choices = unknown + vocabulary.choices("referral_sources")
+        self.status.choices = vocabulary.choices("statuses")
+
+    def record(self) -> dict:
+        """The stored fields, cleaned up."""
+        data = {name: (self[name].data or "") for name in (
+            "name", "practice", "specialty", "phone", "city", "state", "telemedicine",
+            "payment", "insurance_plans", "referral_source", "referral_detail", "status",
+            "notes")}
+        data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+        data["website"] = normalise_website(self.website.data)
+        data["telemedicine_states"] = sorted(set(self.telemedicine_states.data or []))
+        data["follow_up_on"] = self.follow_up_on.data.isoformat() if self.follow_up_on.data else ""
+        data["tags"] = parse_tags(self.tags.data)
+        return data
+
+
+def provider_form(vocabulary, record: dict | None = None, **kwargs) -> ProviderForm:
+    """A provider form with its choices, filled from a stored record when given."""
+    data = None
+    if record is not None:
+        data = dict(record)
+        data["tags"] = ", ".join(record.get("tags") or [])
+        data["follow_up_on"] = _date_or_none(record.get("follow_up_on"))
+    form = ProviderForm(data=data, **kwargs)
+    form.set_choices(vocabulary)
+    return form
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its token, for confirm and undo buttons."""

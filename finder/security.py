@@ -1,0 +1,149 @@
+"""Who may use the app and what pages may do: CSRF tokens, security headers, the served-host
+check, and the sign-in used when finder is reachable from other machines."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect,
+                   render_template, request, session, url_for)
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import SecurityError
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField
+from wtforms.validators import InputRequired
+
+from finder.data_folder import read_password_hash
+
+__all__ = ["init_app", "bp", "replays_form_on_expired_token", "safe_next", "LOOPBACK_NAMES"]
+
+bp = Blueprint("access", __name__)
+csrf = CSRFProtect()
+
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 60 * 60 * 24 * 365)
+    app.register_blueprint(bp)
+    app.before_request(_require_sign_in)
+    app.before_request(_keep_session)
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _expired_token)
+    app.register_error_handler(SecurityError, _unknown_host)
+
+
+def _keep_session() -> None:
+    # A persistent session keeps the form token valid across browser restarts.
+    session.permanent = True
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+    if request.endpoint != "static":
+        # Pages hold private health information: never keep them in a cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _unknown_host(error):
+    message = ("finder refused this request because it was addressed to a host name it does "
+               "not serve. Open finder with the address it printed when it started.")
+    return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+# -- expired or missing form tokens --------------------------------------------------------
+
+
+def replays_form_on_expired_token(view):
+    """Mark a form view as safe to run again when its token has expired: its own form
+    validation fails too, so it shows the form with everything typed and asks to save again."""
+    view.replays_form_on_expired_token = True
+    return view
+
+
+def _expired_token(error: CSRFError):
+    if request.is_json:
+        return jsonify(error="expired_token", csrf_token=generate_csrf(),
+                       message="This page's security token had expired. Saving again."), 400
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "replays_form_on_expired_token", False):
+        g.expired_token = True
+        response = current_app.make_response(view(**(request.view_args or {})))
+        response.status_code = 400
+        return response
+    typed = [(key, value) for key, value in request.form.items(multi=True)
+             if key != "csrf_token" and value.strip()]
+    return render_template("errors/expired_token.html", typed=typed), 400
+
+
+# -- sign-in when finder is served beyond this machine ------------------------------------
+
+
+class SignInForm(FlaskForm):
+    password = PasswordField("Password", validators=[InputRequired()])
+
+
+def _require_sign_in():
+    if not current_app.config.get("PASSWORD_REQUIRED"):
+        return None
+    if session.get("signed_in") or request.endpoint in ("access.sign_in", "static"):
+        return None
+    return redirect(url_for("access.sign_in", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target: str | None) -> str:
+    """A redirect target that stays on this site: a path, never another host."""
+    if not target:
+        return url_for("shortlist.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return url_for("shortlist.index")
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@replays_form_on_expired_token
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        stored = read_password_hash(current_app.config["DATA_DIR"])
+        if stored and check_password_hash(stored, form.password.data):
+            session.clear()
+            session["signed_in"] = True
+            session.permanent = True
+            return redirect(safe_next(request.args.get("next")))
+        time.sleep(1)  # slows down guessing
+        form.password.errors.append("That password is not right. Try again.")
+    status = 400 if form.errors else 200
+    return render_template("access/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    session.pop("signed_in", None)
+    flash("Signed out.")
+    return redirect(url_for("access.sign_in"))
+

@@ -1,0 +1,239 @@
+"""Shortlist filters, search and sorting, read from the query string.
+
+Pure module: no Flask. Each filter is a small object looked up by its query-string key. It
+parses its own values, tests a provider row, counts how many rows each of its values would
+match given the other filters, and describes itself in words, so that any filtered view is a
+URL and can be printed with a sentence saying what it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+__all__ = [
+    "Filter",
+    "Option",
+    "ShortlistQuery",
+    "ShortlistView",
+    "build_filters",
+    "SORTS",
+    "run_query",
+]
+
+Row = Mapping
+GetList = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int = 0
+    selected: bool = False
+
+
+@dataclass
+class Filter:
+    """One filter: a key in the query string, its choices, a test and a sentence."""
+
+    key: str
+    label: str
+    choices: list[tuple[str, str]]
+    test: Callable[[Row, str], bool]
+    template: str  # e.g. "status is {labels}"; {lower} gives the labels in lower case
+
+    def selected(self, get_list: GetList) -> list[str]:
+        """The chosen values that this filter knows; anything else is ignored."""
+        known = {value for value, _ in self.choices}
+        return list(dict.fromkeys(v for v in get_list(self.key) if v in known))
+
+    def matches(self, row: Row, values: list[str]) -> bool:
+        """Several values of one filter mean any of them; no values means no filtering."""
+        return not values or any(self.test(row, value) for value in values)
+
+    def label_of(self, value: str) -> str:
+        return dict(self.choices).get(value, value)
+
+    def phrase(self, values: list[str]) -> str:
+        """The filter in words, e.g. "status is To call or Called"."""
+        labels = [self.label_of(v) for v in values]
+        return self.template.format(labels=_one_of(labels),
+                                    lower=_one_of([label.lower() for label in labels]))
+
+
+def _one_of(labels: list[str]) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def _field_is(name: str) -> Callable[[Row, str], bool]:
+    return lambda row, value: (row.get(name) or "") == value
+
+
+def _standing(row: Row) -> Mapping:
+    return row.get("standing") or {}
+
+
+def _covers_state(row: Row, state: str) -> bool:
+    remote = row.get("telemedicine") == "yes" and state in (row.get("telemedicine_states") or [])
+    return row.get("state") == state or remote
+
+
+def _follow_up(today: str) -> Callable[[Row, str], bool]:
+    def test(row: Row, value: str) -> bool:
+        date = row.get("follow_up_on") or ""
+        return {"due": bool(date) and date <= today,
+                "later": date > today,
+                "none": not date}[value]
+    return test
+
+
+def _score_band(row: Row, value: str) -> bool:
+    percent = _standing(row).get("percent")
+    if value == "unscored":
+        return percent is None
+    low, high = (int(part) for part in value.split("-"))
+    return percent is not None and low <= percent <= high
+
+
+SCORE_BANDS = [("80-100", "80–100 %"), ("50-79", "50–79 %"), ("0-49", "0–49 %"),
+               ("unscored", "No score yet")]
+
+
+def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
+                  tags: Iterable[str] = ()) -> list[Filter]:
+    """Every shortlist filter, in the order the page shows them."""
+    return [
+        Filter("status", "Status", vocabulary.choices("statuses"), _field_is("status"),
+               "status is {labels}"),
+        Filter("verdict", "Verdict", list(verdict_labels.items()),
+               lambda row, value: _standing(row).get("verdict") == value, "verdict is {labels}"),
+        Filter("red_flags", "Red flags", [("none", "No red flags"), ("any", "A red flag")],
+               lambda row, value: bool(_standing(row).get("red_flags")) == (value == "any"),
+               "with {lower}"),
+        Filter("score", "Score", SCORE_BANDS, _score_band, "score {lower}"),
+        Filter("state", "State (in person or by video)", vocabulary.state_choices(),
+               _covers_state, "in or covering {labels}"),
+        Filter("telemedicine", "Video visits", TELEMEDICINE_CHOICES,
+               lambda row, value: (row.get("telemedicine") or "unknown") == value,
+               "video visits: {lower}"),
+        Filter("specialty", "Specialty", vocabulary.choices("specialties"),
+               _field_is("specialty"), "specialty {labels}"),
+        Filter("payment", "Insurance or self-pay", PAYMENT_CHOICES, _field_is("payment"),
+               "payment: {lower}"),
+        Filter("referral", "How you heard of them", vocabulary.choices("referral_sources"),
+               _field_is("referral_source"), "heard of through {labels}"),
+        Filter("follow_up", "Follow-up", FOLLOW_UP_CHOICES, _follow_up(today.isoformat()),
+               "follow-up {lower}"),
+        Filter("tag", "Your tags", [(t, t) for t in sorted(set(tags), key=str.lower)],
+               lambda row, value: value in (row.get("tags") or []), "tagged {labels}"),
+    ]
+
+
+TELEMEDICINE_CHOICES = [("yes", "Offered"), ("no", "In person only"), ("unknown", "Not known")]
+FOLLOW_UP_CHOICES = [("due", "Due today or overdue"), ("later", "Later"), ("none", "No date")]
+PAYMENT_CHOICES = [("insurance", "Takes insurance"), ("self_pay", "Self-pay only"),
+                   ("both", "Insurance or self-pay"), ("unknown", "Not known")]
+
+
+def _sort_key_score(row: Row):
+    percent = _standing(row).get("percent")
+    return (percent is None, -(percent or 0), len(_standing(row).get("red_flags") or []),
+            (row.get("name") or "").lower())
+
+
+SORTS: dict[str, tuple[str, Callable[[Row], object], bool]] = {
+    "score": ("best score first", _sort_key_score, False),
+    "name": ("name A to Z", lambda row: (row.get("name") or "").lower(), False),
+    "last_contact": ("most recent contact first",
+                     lambda row: _standing(row).get("last_call_at") or "", True),
+    "follow_up": ("follow-up date, soonest first",
+                  lambda row: (not row.get("follow_up_on"), row.get("follow_up_on") or ""), False),
+}
+
+
+@dataclass
+class ShortlistQuery:
+    """What the user asked for: selected values per filter, search words and sort order."""
+
+    selected: dict[str, list[str]]
+    search: str
+    sort: str
+
+    @classmethod
+    def parse(cls, get_list: GetList, filters: list[Filter]) -> "ShortlistQuery":
+        selected = {f.key: f.selected(get_list) for f in filters}
+        search = " ".join((get_list("q") or [""])[0].split())[:200]
+        sort = (get_list("sort") or ["score"])[0]
+        return cls({k: v for k, v in selected.items() if v}, search,
+                   sort if sort in SORTS else "score")
+
+
+@dataclass
+class ShortlistView:
+    """The rows to show, with what the page needs to explain them."""
+
+    rows: list[Row]
+    total: int
+    options: dict[str, list[Option]]
+    description: str
+    emptied_by: list[str] = field(default_factory=list)
+
+
+def _matches_search(row: Row, words: list[str]) -> bool:
+    haystack = " ".join(str(row.get(k) or "") for k in
+                        ("name", "practice", "notes", "city", "insurance_plans")).lower()
+    haystack += " " + " ".join(row.get("tags") or []).lower()
+    return all(word in haystack for word in words)
+
+
+def run_query(rows: list[Row], filters: list[Filter], query: ShortlistQuery) -> ShortlistView:
+    """Filter, count and sort. Counts show how many rows each value would match if chosen,
+    given every other active filter and the search."""
+    words = query.search.lower().split()
+    active = [f for f in filters if f.key in query.selected]
+    searched = [row for row in rows if _matches_search(row, words)] if words else list(rows)
+    passes = [[f.matches(row, query.selected[f.key]) for f in active] for row in searched]
+    shown = [row for row, ok in zip(searched, passes) if all(ok)]
+    options = {f.key: _options(f, searched, passes, active, query) for f in filters}
+    _, key, reverse = SORTS[query.sort]
+    shown.sort(key=key, reverse=reverse)
+    return ShortlistView(shown, len(rows), options, describe(filters, query),
+                         _emptied_by(searched, passes, active, query) if not shown else [])
+
+
+def _options(filter_: Filter, rows, passes, active, query) -> list[Option]:
+    position = active.index(filter_) if filter_ in active else None
+    others = [row for row, ok in zip(rows, passes)
+              if all(v for i, v in enumerate(ok) if i != position)]
+    chosen = query.selected.get(filter_.key, [])
+    return [Option(value, label, sum(1 for row in others if filter_.test(row, value)),
+                   value in chosen)
+            for value, label in filter_.choices]
+
+
+def _emptied_by(rows, passes, active, query) -> list[str]:
+    """For an empty result: which active filters, taken away alone, would show something."""
+    found = []
+    for position, filter_ in enumerate(active):
+        count = sum(1 for ok in passes if all(v for i, v in enumerate(ok) if i != position))
+        if count:
+            found.append(f"{filter_.phrase(query.selected[filter_.key])} "
+                         f"(without it: {count} provider{'s' * (count != 1)})")
+    if not rows and query.search:
+        found.append(f"the search “{query.search}”")
+    return found
+
+
+def describe(filters: list[Filter], query: ShortlistQuery) -> str:
+    """The whole view in one plain sentence."""
+    parts = [f.phrase(query.selected[f.key]) for f in filters if f.key in query.selected]
+    if query.search:
+        parts.append(f"matching “{query.search}”")
+    order = SORTS[query.sort][0]
+    if not parts:
+        return f"All providers, {order}."
+    return "Providers " + ", ".join(parts) + f"; {order}."

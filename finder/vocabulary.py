@@ -1,0 +1,74 @@
+"""The fixed lists finder's forms offer (statuses, referral sources, specialties, call roles
+and outcomes, US states), loaded from data/vocabulary.toml. Pure module: no Flask."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Vocabulary", "VocabularyError", "load_vocabulary"]
+
+LISTS = ("statuses", "referral_sources", "specialties", "call_roles", "call_outcomes")
+
+
+class VocabularyError(ValueError):
+    """data/vocabulary.toml breaks a rule; the message says which."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Each list as (id, label) pairs in file order, with label lookups."""
+
+    lists: dict[str, list[dict]]
+    states: list[dict]
+
+    def choices(self, name: str) -> list[tuple[str, str]]:
+        """(id, label) pairs for a form's choices."""
+        return [(item["id"], item["label"]) for item in self.lists[name]]
+
+    def label(self, name: str, item_id: str | None) -> str:
+        """The label for an id, or the id itself when unknown (old data stays readable)."""
+        for item in self.lists[name]:
+            if item["id"] == item_id:
+                return item["label"]
+        return item_id or ""
+
+    def ids(self, name: str) -> list[str]:
+        return [item["id"] for item in self.lists[name]]
+
+    def state_choices(self) -> list[tuple[str, str]]:
+        return [(s["code"], s["name"]) for s in self.states]
+
+    def state_codes(self) -> set[str]:
+        return {s["code"] for s in self.states}
+
+    def status_for_outcome(self, outcome_id: str) -> str | None:
+        """The status a call's outcome moves the provider to."""
+        for outcome in self.lists["call_outcomes"]:
+            if outcome["id"] == outcome_id:
+                return outcome["status"]
+        return None
+
+
+def load_vocabulary(data_dir: Path) -> Vocabulary:
+    """Load and check data/vocabulary.toml."""
+    with open(Path(data_dir) / "vocabulary.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    problems = []
+    for name in LISTS:
+        items = data.get(name) or []
+        ids = [item.get("id") for item in items]
+        if not items:
+            problems.append(f"[{name}] is empty")
+        if len(set(ids)) != len(ids):
+            problems.append(f"[{name}] has an id twice")
+        if any(not item.get("label") for item in items):
+            problems.append(f"[{name}] has an item without a label")
+    status_ids = {s["id"] for s in data.get("statuses", [])}
+    for outcome in data.get("call_outcomes", []):
+        if outcome.get("status") not in status_ids:
+            problems.append(f"call outcome {outcome.get('id')!r} moves to an unknown status")
+    if problems:
+        raise VocabularyError("vocabulary.toml: " + "; ".join(problems))
+    return Vocabulary({name: data[name] for name in LISTS}, data.get("states", []))
