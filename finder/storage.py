@@ -41,6 +41,8 @@ __all__ = [
     "DamagedDataError",
     "SCHEMA_VERSION",
     "read_data_file",
+    "restore_backup",
+    "newest_good_backup",
 ]
 
 SCHEMA_VERSION = 1
@@ -684,6 +686,40 @@ class Store:
         with self.transaction():
             if self._journal_offset:
                 self._compact()
+
+
+def restore_backup(folder: Path, backup_file: Path) -> Path | None:
+    """Make backup_file the data of folder. Whatever was there is kept: readable data as a
+    new backup, damaged files renamed aside. Returns where the old data went, if anywhere.
+
+    Safe while finder is running: it holds the lock, and a running app reloads on its next
+    request because the snapshot changed.
+    """
+    folder = Path(folder)
+    tables = read_data_file(backup_file)  # refuse a damaged or too-new backup before anything
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with FileLock(folder / LOCK_NAME):
+        kept = _keep_current_data_aside(folder)
+        _write_file_atomically(folder / SNAPSHOT_NAME, _dump(tables))
+        _write_file_atomically(folder / JOURNAL_NAME, b"")
+    return kept
+
+
+def _keep_current_data_aside(folder: Path) -> Path | None:
+    snapshot = folder / SNAPSHOT_NAME
+    if not snapshot.exists():
+        return None
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    try:
+        Store(folder).backup("before-restore")
+        return folder / BACKUP_DIR
+    except DamagedDataError:
+        aside = folder / f"damaged-{stamp}"
+        aside.mkdir(mode=0o700)
+        for name in (SNAPSHOT_NAME, JOURNAL_NAME):
+            if (folder / name).exists():
+                os.replace(folder / name, aside / name)
+        return aside
 
 
 def newest_good_backup(folder: Path) -> Path | None:

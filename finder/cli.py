@@ -1,0 +1,160 @@
+"""The `finder` command: serve the app, and look after the data folder.
+
+    finder                      start on http://127.0.0.1:5000/ with the per-user data folder
+    finder serve --port 5001    the same, on another port
+    finder backup               copy the data to the backups folder now
+    finder restore FILE         go back to a backup (the current data are kept aside first)
+    finder set-password         required before serving beyond this computer
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from pathlib import Path
+
+import click
+
+from finder.data_folder import resolve_data_dir, write_password_hash, read_password_hash
+from finder.storage import DamagedDataError, Store, restore_backup
+from finder.security import LOOPBACK_NAMES
+
+__all__ = ["main"]
+
+DATA_DIR_HELP = ("Folder for your data. Default: $FINDER_DATA_DIR, or a per-user folder "
+                 "(on Linux ~/.local/share/finder).")
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this computer can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="finder")
+@click.pass_context
+def main(context: click.Context) -> None:
+    """finder: screen clinicians for a real hyperbolic benzodiazepine taper.
+
+    Run `finder` with no command to start the app on http://127.0.0.1:5000/ (the same as
+    `finder serve`), then open that address in your browser. Stop it with Ctrl+C.
+
+    \b
+    Your data stay on this computer, in one folder:
+      --data-dir DIR on any command, else $FINDER_DATA_DIR, else a per-user folder
+      (Linux ~/.local/share/finder, macOS ~/Library/Application Support/finder,
+      Windows %APPDATA%\\finder). Backups are kept in its backups/ subfolder.
+
+    \b
+    finder only listens on this computer unless you give --host, and then only after
+    `finder set-password`. Run `finder COMMAND --help` for each command's options.
+    """
+    if context.invoked_subcommand is None:
+        context.invoke(serve)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything other than this computer needs a password "
+                   "(see set-password).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=DATA_DIR_HELP)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Requests handled at once.")
+def serve(host: str, port: int, data_dir: Path | None, threads: int) -> None:
+    """Start finder and print its address."""
+    from waitress import create_server
+
+    from finder import create_app
+
+    folder = resolve_data_dir(data_dir)
+    loopback = is_loopback(host)
+    if not loopback and not read_password_hash(folder):
+        _fail(f"finder will not listen on {host} without a password: anyone on your network "
+              "could read your notes. Set one first with\n\n"
+              f'    finder set-password --data-dir "{folder}"\n\n'
+              "or leave out --host to keep finder on this computer only.")
+    trusted = list(LOOPBACK_NAMES) + ([] if loopback else [host.strip("[]")])
+    try:
+        app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": not loopback,
+                          "TRUSTED_HOSTS": trusted})
+    except DamagedDataError as error:
+        _fail(str(error))
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="finder")
+    except OSError as error:
+        _fail(f"Could not listen on {host}:{port} ({error.strerror}). Another program may be "
+              f"using that port: try --port {port + 1}.")
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"finder is running at http://{shown_host}:{server.effective_port}/")
+    click.echo(f"Your data are in {folder}")
+    click.echo("Press Ctrl+C to stop.")
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.extensions["finder"].store.close()
+        click.echo("finder stopped. Everything is saved.")
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=DATA_DIR_HELP)
+def backup(data_dir: Path | None) -> None:
+    """Copy all data to the backups folder now."""
+    folder = resolve_data_dir(data_dir)
+    try:
+        path = Store(folder).backup("manual")
+    except DamagedDataError as error:
+        _fail(str(error))
+    click.echo(f"Backed up to {path}")
+
+
+@main.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=DATA_DIR_HELP)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(backup_file: Path, data_dir: Path | None, yes: bool) -> None:
+    """Replace the data with BACKUP_FILE. The current data are kept aside first."""
+    folder = resolve_data_dir(data_dir)
+    if not yes:
+        click.confirm(f"Replace the data in {folder} with {backup_file}?", abort=True)
+    try:
+        kept = restore_backup(folder, backup_file)
+    except DamagedDataError as error:
+        _fail(f"Not restored: {error}")
+    click.echo(f"Restored {backup_file}.")
+    if kept:
+        click.echo(f"The data it replaced are kept in {kept}")
+
+
+@main.command("set-password")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=DATA_DIR_HELP)
+@click.password_option("--password", prompt="New password",
+                       help="Prompted for when left out (safer than typing it here).")
+def set_password(data_dir: Path | None, password: str) -> None:
+    """Set the password asked for when finder listens beyond this computer."""
+    from werkzeug.security import generate_password_hash
+
+    if len(password) < 8:
+        _fail("Use at least 8 characters.")
+    folder = resolve_data_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_password_hash(folder, generate_password_hash(password))
+    click.echo("Password set. Only its hash is stored.")
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(2)
