@@ -22,6 +22,8 @@ MESSAGES = {
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     title, advice = MESSAGES.get(error.code, (error.name, "Go back and try again."))
+    if error.description and error.description != type(error).description:
+        advice = error.description  # a view said exactly what was wrong
     if request.is_json or request.accept_mimetypes.best == "application/json":
         return jsonify(error=error.code, message=f"{title}. {advice}"), error.code
     return render_template("errors/error.html", title=title, advice=advice,

@@ -66,11 +66,10 @@ def end(call_id: int):
     form, conflicts, failure = _save_posted_form(call, checklist)
     status = request.form.get("end_status", "")
     known_statuses = {value for value, _ in end_status_choices(services().vocabulary)}
-    if status not in known_statuses:
-        form.errors.setdefault("end_status", []).append("Choose a status from the list.")
-    if form.errors or conflicts or failure:
+    status_error = None if status in known_statuses else "Choose a status from the list."
+    if form.errors or conflicts or failure or status_error:
         return _render(directory().call(call_id), checklist, form, conflicts, failure,
-                       posted=True), 400
+                       posted=True, status_error=status_error), 400
     call = directory().call(call_id)
     provider = directory().provider(call["provider_id"])
     status = (status or services().vocabulary.status_for_outcome(call.get("outcome"))
@@ -215,7 +214,8 @@ def _standing_payload(provider_id: int) -> dict:
             "not_asked": summary.get("not_asked")}
 
 
-def _render(call: dict, checklist, form, conflicts=None, failure=None, posted=False):
+def _render(call: dict, checklist, form, conflicts=None, failure=None, posted=False,
+            status_error=None):
     provider = directory().provider(call["provider_id"])
     calls = directory().calls_for(provider["id"])
     earlier = [c for c in calls if c["id"] != call["id"]]
@@ -227,4 +227,4 @@ def _render(call: dict, checklist, form, conflicts=None, failure=None, posted=Fa
         earlier_standing=directory().standing_of_calls(provider["id"], earlier),
         calls_by_id=call_labels(calls, services().vocabulary),
         end_statuses=end_status_choices(services().vocabulary),
-        chosen_end_status=request.form.get("end_status", ""))
+        chosen_end_status=request.form.get("end_status", ""), status_error=status_error)

@@ -17,6 +17,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField,
 from wtforms.validators import Length, Optional
 
 from finder.checklist import Checklist
+from finder.form_choices import as_choices
 from finder.interview_fields import field_names, parse_field, read_field
 
 __all__ = ["interview_form", "end_status_choices", "field_value", "form_data_for",
@@ -35,17 +36,17 @@ def interview_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
     fields: dict[str, Any] = {
         "called_at": DateTimeLocalField("Date and time of the call", format=CALLED_AT_FORMAT,
                                         validators=[Optional()]),
-        "spoke_with": RadioField("Who answered", choices=vocabulary.choices("call_roles"),
+        "spoke_with": RadioField("Who answered", choices=as_choices(vocabulary.choices("call_roles")),
                                  validators=[Optional()]),
         "contact_name": StringField("Their name", validators=[Optional(), Length(max=200)]),
-        "outcome": RadioField("How the call ended", choices=vocabulary.choices("call_outcomes"),
+        "outcome": RadioField("How the call ended", choices=as_choices(vocabulary.choices("call_outcomes")),
                               validators=[Optional()]),
         "follow_up_on": DateField("Follow-up date", validators=[Optional()]),
         "notes": _note("Notes on this call"),
     }
     for question in checklist.questions.values():
         fields[f"answer-{question['id']}"] = RadioField(
-            question["ask"], choices=[(o["id"], o["label"]) for o in question["options"]],
+            question["ask"], choices=as_choices((o["id"], o["label"]) for o in question["options"]),
             validators=[Optional()])
         fields[f"answer_note-{question['id']}"] = _note("What they said")
     for flag in checklist.red_flags.values():
@@ -60,9 +61,9 @@ def interview_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
 def _practical_field(question: dict, vocabulary):
     if question["kind"] == "choice":
         return RadioField(question["ask"], validators=[Optional()],
-                          choices=[(o["id"], o["label"]) for o in question["options"]])
+                          choices=as_choices((o["id"], o["label"]) for o in question["options"]))
     if question["kind"] == "states":
-        return SelectMultipleField(question["ask"], choices=vocabulary.state_choices(),
+        return SelectMultipleField(question["ask"], choices=as_choices(vocabulary.state_choices()),
                                    validators=[Optional()])
     return StringField(question["ask"], validators=[Optional(), Length(max=500)])
 

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 from flask_wtf import FlaskForm
 from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from finder.form_choices import as_choices
 from finder.shortlist_filters import PAYMENT_CHOICES, TELEMEDICINE_CHOICES
 
 __all__ = ["ProviderForm", "ConfirmForm", "provider_form", "normalise_website", "parse_tags"]
@@ -31,6 +32,10 @@ def parse_tags(text: str) -> list[str]:
     """Tags from comma-separated text, trimmed, without repeats, in the order typed."""
     tags = [" ".join(part.split())[:40] for part in (text or "").split(",")]
     return list(dict.fromkeys(tag for tag in tags if tag))[:MAX_TAGS]
+
+
+def _strip(text):
+    return text.strip() if isinstance(text, str) else text
 
 
 def _phone(form, field) -> None:
@@ -59,8 +64,8 @@ def _tags(form, field) -> None:
 
 
 class ProviderForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired("Enter the clinician's name."),
-                                           Length(max=200)])
+    name = StringField("Name", filters=[_strip],
+                       validators=[DataRequired("Enter the clinician's name."), Length(max=200)])
     practice = StringField("Practice or clinic", validators=[Optional(), Length(max=200)])
     specialty = SelectField("Specialty", validators=[Optional()])
     phone = StringField("Phone", validators=[Optional(), Length(max=40), _phone],
@@ -69,9 +74,11 @@ class ProviderForm(FlaskForm):
                           render_kw={"inputmode": "url"})
     city = StringField("City or town", validators=[Optional(), Length(max=120)])
     state = SelectField("State", validators=[Optional()])
-    telemedicine = RadioField("Video visits", choices=TELEMEDICINE_CHOICES, default="unknown")
+    telemedicine = RadioField("Video visits", choices=as_choices(TELEMEDICINE_CHOICES),
+                              default="unknown")
     telemedicine_states = SelectMultipleField("States covered by video", validators=[Optional()])
-    payment = RadioField("Insurance or self-pay", choices=PAYMENT_CHOICES, default="unknown")
+    payment = RadioField("Insurance or self-pay", choices=as_choices(PAYMENT_CHOICES),
+                         default="unknown")
     insurance_plans = StringField("Plans taken, or cost", validators=[Optional(), Length(max=300)])
     referral_source = SelectField("How you heard of them", validators=[Optional()])
     referral_detail = StringField("Who suggested them, or where", validators=[
@@ -84,11 +91,11 @@ class ProviderForm(FlaskForm):
 
     def set_choices(self, vocabulary) -> None:
         unknown = [("", "Not known")]
-        self.specialty.choices = unknown + vocabulary.choices("specialties")
-        self.state.choices = unknown + vocabulary.state_choices()
-        self.telemedicine_states.choices = vocabulary.state_choices()
-        self.referral_source.choices = unknown + vocabulary.choices("referral_sources")
-        self.status.choices = vocabulary.choices("statuses")
+        self.specialty.choices = as_choices(unknown + vocabulary.choices("specialties"))
+        self.state.choices = as_choices(unknown + vocabulary.state_choices())
+        self.telemedicine_states.choices = as_choices(vocabulary.state_choices())
+        self.referral_source.choices = as_choices(unknown + vocabulary.choices("referral_sources"))
+        self.status.choices = as_choices(vocabulary.choices("statuses"))
 
     def record(self) -> dict:
         """The stored fields, cleaned up."""

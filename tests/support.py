@@ -1,0 +1,97 @@
+"""Helpers that act as a user of the web app would, shared by the tests."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from werkzeug.datastructures import MultiDict
+
+
+def add_provider(client, **fields) -> int:
+    """Add a provider through the form and return its id."""
+    data = {"name": "Dr Test", "telemedicine": "unknown", "payment": "unknown",
+            "status": "to_call", **fields}
+    response = client.post("/providers/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(re.search(r"/providers/(\d+)$", response.headers["Location"]).group(1))
+
+
+def start_call(client, provider_id: int) -> int:
+    response = client.post(f"/providers/{provider_id}/calls")
+    assert response.status_code == 302
+    return int(re.search(r"/calls/(\d+)$", response.headers["Location"]).group(1))
+
+
+def save_field(client, call_id: int, name: str, value, rev=None, expect=200):
+    """Autosave one field as the call screen does; returns the JSON reply."""
+    response = client.post(f"/calls/{call_id}/fields",
+                           json={"name": name, "value": value, "rev": rev})
+    assert response.status_code == expect, response.get_json()
+    return response.get_json()
+
+
+def csrf_token_from(html: str) -> str:
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', html).group(1)
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from one form: checked boxes, selected options,
+    text values and textarea contents."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.values = form_id, False, []
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.values.append((name, attrs.get("value", "on")))
+            elif kind not in ("submit", "button"):
+                self.values.append((name, attrs.get("value", "")))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.values.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
+            self._textarea = None
+
+
+def form_values(page: str, form_id: str) -> list[tuple[str, str]]:
+    """What submitting the form with this id, untouched, would post."""
+    reader = _FormReader(form_id)
+    reader.feed(page)
+    return reader.values
+
+
+def submit_form(page: str, form_id: str, **changes) -> MultiDict:
+    """The untouched form's values with some fields replaced, as a browser would post them.
+    A change to None removes the field (an unticked box)."""
+    data = MultiDict([(k, v) for k, v in form_values(page, form_id) if k not in changes])
+    for name, value in changes.items():
+        for item in (value if isinstance(value, list) else [value]):
+            if item is not None:
+                data.add(name, item)
+    return data

@@ -1,0 +1,239 @@
+"""The call screen: one-field autosave, whole-form saving without JavaScript, conflicts between
+tabs, ending a call, and every bad input answered with a 4xx."""
+
+import re
+
+import pytest
+
+from support import add_provider, save_field, start_call, submit_form
+
+
+@pytest.fixture
+def call(client):
+    provider_id = add_provider(client, name="Dr Ann Lee")
+    return provider_id, start_call(client, provider_id)
+
+
+def stored(directory, call_id):
+    return directory.store.get("calls", call_id)
+
+
+def test_call_screen_shows_every_question_reminder_and_red_flag(client, call, app):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    checklist = app.extensions["finder"].checklist
+    for question in checklist.questions.values():
+        assert question["ask"].replace("'", "&#39;") in page
+        assert question["good_sounds"] in page
+    for flag in checklist.red_flags.values():
+        assert f'name="flag-{flag["id"]}"' in page
+    for question in checklist.practical.values():
+        assert f'name="practical-{question["id"]}"' in page
+    assert "<kbd>J</kbd> next question" in page
+    assert 'data-save-url="/calls/' in page
+
+
+def test_each_kind_of_field_autosaves_on_its_own(client, call, directory):
+    call_id = call[1]
+    save_field(client, call_id, "answer-step_size", "fixed_mg", rev=0)
+    save_field(client, call_id, "answer_note-step_size", "  0.25 mg every 2 weeks  ", rev=0)
+    save_field(client, call_id, "flag-deadline", True, rev=0)
+    save_field(client, call_id, "flag_note-deadline", "off in six months", rev=0)
+    save_field(client, call_id, "practical-cost", "self_pay", rev=0)
+    save_field(client, call_id, "practical-wait", "3 weeks", rev=0)
+    save_field(client, call_id, "practical-telemedicine_states", ["OR", "CA"], rev=0)
+    save_field(client, call_id, "spoke_with", "nurse", rev=0)
+    save_field(client, call_id, "called_at", "2026-11-20T09:30", rev=0)
+    save_field(client, call_id, "follow_up_on", "2026-12-01", rev=0)
+    record = stored(directory, call_id)
+    assert record["answers"]["step_size"]["option"] == "fixed_mg"
+    assert record["answers"]["step_size"]["note"] == "0.25 mg every 2 weeks"
+    assert record["red_flags"]["deadline"] == {
+        "ticked": True, "note": "off in six months", "at": record["red_flags"]["deadline"]["at"]}
+    assert record["practical"]["cost"]["option"] == "self_pay"
+    assert record["practical"]["wait"]["text"] == "3 weeks"
+    assert record["practical"]["telemedicine_states"]["states"] == ["CA", "OR"]
+    assert (record["spoke_with"], record["called_at"], record["follow_up_on"]) == (
+        "nurse", "2026-11-20T09:30", "2026-12-01")
+
+
+def test_a_save_reports_the_new_standing(client, call):
+    reply = save_field(client, call[1], "answer-step_size", "fixed_mg", rev=0)
+    assert reply["outcome"] == "saved" and reply["rev"] == 1
+    assert reply["standing"]["red_flags"] == 1
+    assert reply["standing"]["verdict_label"] == "Incomplete"
+
+
+def test_sending_the_same_save_twice_changes_nothing_the_second_time(client, call, directory):
+    first = save_field(client, call[1], "answer-step_size", "fixed_mg", rev=0)
+    again = save_field(client, call[1], "answer-step_size", "fixed_mg", rev=0)
+    assert (first["outcome"], again["outcome"]) == ("saved", "unchanged")
+    assert stored(directory, call[1])["revs"]["answer-step_size"] == 1
+
+
+def test_an_edit_from_an_out_of_date_tab_is_a_conflict_not_an_overwrite(client, call, directory):
+    save_field(client, call[1], "answer-step_size", "percent_of_current", rev=0)  # tab A
+    reply = save_field(client, call[1], "answer-step_size", "fixed_mg", rev=0,  # tab B
+                       expect=409)
+    assert reply["outcome"] == "conflict"
+    assert reply["value"] == "percent_of_current" and reply["rev"] == 1
+    assert stored(directory, call[1])["answers"]["step_size"]["option"] == "percent_of_current"
+    keep_mine = save_field(client, call[1], "answer-step_size", "fixed_mg", rev=1)
+    assert keep_mine["outcome"] == "saved"
+
+
+def test_two_tabs_editing_different_answers_both_keep_theirs(client, call, directory):
+    save_field(client, call[1], "answer-step_size", "fixed_mg", rev=0)
+    save_field(client, call[1], "answer-bad_reaction", "hold_or_updose", rev=0)
+    answers = stored(directory, call[1])["answers"]
+    assert answers["step_size"]["option"] == "fixed_mg"
+    assert answers["bad_reaction"]["option"] == "hold_or_updose"
+
+
+@pytest.mark.parametrize("payload, message", [
+    ({"name": "answer-step_size", "value": "made_up_option", "rev": 0}, "Not a valid choice"),
+    ({"name": "answer-no_such_question", "value": "x", "rev": 0}, "has no field called"),
+    ({"name": "flag-not_a_flag", "value": True, "rev": 0}, "has no field called"),
+    ({"name": "practical-telemedicine_states", "value": ["XX"], "rev": 0}, "is not a valid choice"),
+    ({"name": "answer_note-step_size", "value": "x" * 20_001, "rev": 0}, "longer than 20000"),
+    ({"name": "follow_up_on", "value": "someday", "rev": 0}, "Not a valid date value"),
+    ({"name": "answer-step_size", "value": {"nested": 1}, "rev": 0}, "must be text"),
+    ({"name": "answer-step_size", "value": "fixed_mg", "rev": "one"}, "rev must be"),
+    ({"value": "fixed_mg"}, "Send JSON with a field name"),
+])
+def test_bad_autosave_requests_get_a_400_with_a_message(client, call, directory, payload,
+                                                        message):
+    response = client.post(f"/calls/{call[1]}/fields", json=payload)
+    assert response.status_code == 400
+    assert message in response.get_json()["message"]
+    assert stored(directory, call[1])["answers"] == {}
+
+
+def test_autosave_to_a_missing_call_is_a_404(client):
+    response = client.post("/calls/404/fields", json={"name": "notes", "value": "x"})
+    assert response.status_code == 404
+    assert response.get_json()["error"] == 404
+
+
+def test_autosave_body_that_is_not_json_is_a_400(client, call):
+    response = client.post(f"/calls/{call[1]}/fields", data="name=notes",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
+def whole_form(page: str, **changes):
+    """What the browser would post without JavaScript, with some fields changed."""
+    return submit_form(page, "interview-form", **changes)
+
+
+def test_whole_form_post_saves_every_valid_answer_and_reports_the_invalid_one(
+        client, call, directory):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    response = client.post(f"/calls/{call[1]}", data=whole_form(
+        page, **{"answer-step_size": "percent_of_current",
+                 "answer_note-step_size": "kept note",
+                 "answer-liquid_formulation": "forged_answer",
+                 "flag-deadline": "y", "practical-wait": "2 weeks"}))
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Not a valid choice" in body
+    assert "kept note" in body
+    record = stored(directory, call[1])
+    assert record["answers"]["step_size"]["option"] == "percent_of_current"
+    assert record["answers"]["step_size"]["note"] == "kept note"
+    assert "liquid_formulation" not in record["answers"]
+    assert record["red_flags"]["deadline"]["ticked"] is True
+    assert record["practical"]["wait"]["text"] == "2 weeks"
+
+
+def test_whole_form_post_leaves_alone_what_another_tab_changed_meanwhile(client, call,
+                                                                         directory):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)  # this tab draws the page
+    save_field(client, call[1], "answer-bad_reaction", "hold_or_updose", rev=0)  # other tab
+    save_field(client, call[1], "flag-deadline", True, rev=0)  # other tab
+    response = client.post(f"/calls/{call[1]}",
+                           data=whole_form(page, **{"answer-step_size": "fixed_mg"}))
+    assert response.status_code == 302
+    record = stored(directory, call[1])
+    assert record["answers"]["bad_reaction"]["option"] == "hold_or_updose"
+    assert record["red_flags"]["deadline"]["ticked"] is True
+    assert record["answers"]["step_size"]["option"] == "fixed_mg"
+
+
+def test_whole_form_post_reports_a_field_both_tabs_changed(client, call, directory):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    save_field(client, call[1], "answer-step_size", "percent_of_current", rev=0)
+    response = client.post(f"/calls/{call[1]}",
+                           data=whole_form(page, **{"answer-step_size": "fixed_mg"}))
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "Changed elsewhere while this page was open" in body
+    assert 'value="fixed_mg" checked' in body or 'checked type="radio" value="fixed_mg"' in body \
+        or re.search(r'<input checked[^>]*value="fixed_mg"', body)
+    assert stored(directory, call[1])["answers"]["step_size"]["option"] == "percent_of_current"
+    again = client.post(f"/calls/{call[1]}", data=whole_form(
+        body, **{"answer-step_size": "fixed_mg"}))  # press Save again to keep mine
+    assert again.status_code == 302
+    assert stored(directory, call[1])["answers"]["step_size"]["option"] == "fixed_mg"
+
+
+def test_ending_a_call_moves_the_provider_by_its_outcome(client, call, directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "outcome", "left_message", rev=0)
+    save_field(client, call_id, "follow_up_on", "2026-12-03", rev=0)
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    response = client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status=""),
+                           follow_redirects=True)
+    assert "Dr Ann Lee is now “Waiting for call back”" in response.get_data(as_text=True)
+    record = directory.provider(provider_id)
+    assert record["status"] == "waiting" and record["follow_up_on"] == "2026-12-03"
+    assert record["status_history"][-1]["via"] == f"call {call_id}"
+    assert stored(directory, call_id)["ended"] is True
+
+
+def test_ending_a_call_with_a_chosen_status_overrides_the_outcome(client, call, directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "outcome", "answered", rev=0)
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status="booked"))
+    assert directory.provider(provider_id)["status"] == "booked"
+
+
+def test_ending_a_call_with_an_unknown_status_is_refused(client, call, directory):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    response = client.post(f"/calls/{call[1]}/end", data=whole_form(
+        page, end_status="vanished", **{"answer-step_size": "fixed_mg"}))
+    assert response.status_code == 400
+    assert "Choose a status from the list." in response.get_data(as_text=True)
+    assert directory.provider(call[0])["status"] == "to_call"
+    assert stored(directory, call[1])["answers"]["step_size"]["option"] == "fixed_mg"
+
+
+def test_a_new_call_shows_what_is_known_and_what_is_still_open(client, call):
+    provider_id, first = call
+    save_field(client, first, "answer-step_size", "percent_of_current", rev=0)
+    second = start_call(client, provider_id)
+    page = client.get(f"/calls/{second}").get_data(as_text=True)
+    assert "Earlier answer: <strong>A percentage of the current dose" in page
+    assert page.count("Still open") == 3
+
+
+def test_removing_a_call_can_be_undone(client, call, directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "flag-deadline", True, rev=0)
+    page = client.post(f"/calls/{call_id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "Removed that call." in page and f'action="/calls/{call_id}/restore"' in page
+    assert directory.provider(provider_id)["standing"]["red_flags"] == []
+    client.post(f"/calls/{call_id}/restore")
+    assert directory.provider(provider_id)["standing"]["red_flags"] == ["deadline"]
+
+
+def test_summary_shows_which_call_each_answer_came_from(client, call):
+    provider_id, first = call
+    save_field(client, first, "spoke_with", "front_desk", rev=0)
+    save_field(client, first, "answer-knows_literature", "knows", rev=0)
+    second = start_call(client, provider_id)
+    save_field(client, second, "spoke_with", "clinician", rev=0)
+    save_field(client, second, "answer-step_size", "percent_of_current", rev=0)
+    page = client.get(f"/providers/{provider_id}/summary").get_data(as_text=True)
+    assert "(front desk)" in page and "(the clinician)" in page
+    assert re.search(r"Knows Horowitz &amp; Taylor.*?call 1,", page, re.S)

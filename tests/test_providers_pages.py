@@ -1,0 +1,147 @@
+"""Provider pages: add, edit, show, trash and back, and every bad input answered calmly."""
+
+import pytest
+
+from support import add_provider, save_field, start_call
+
+
+def test_add_form_shows_every_field_and_the_choices_from_data(client):
+    page = client.get("/providers/new").get_data(as_text=True)
+    for label in ("Name", "Practice or clinic", "Phone", "Website", "Specialty", "State",
+                  "Video visits", "States covered by video", "Insurance or self-pay",
+                  "How you heard of them", "Status", "Notes", "Your tags"):
+        assert f">{label}<" in page or f">{label} <" in page, label
+    assert "BenzoBuddies" in page and "Addiction medicine" in page and "Wyoming" in page
+
+
+def test_added_provider_is_stored_cleanly(client, directory):
+    provider_id = add_provider(client, name="  Dr Ann Lee ", website="annlee.com",
+                               telemedicine="yes", telemedicine_states=["OR", "CA"],
+                               tags="near, ask sister, near", follow_up_on="2026-12-01")
+    record = directory.provider(provider_id)
+    assert record["name"] == "Dr Ann Lee"
+    assert record["website"] == "https://annlee.com"
+    assert record["telemedicine_states"] == ["CA", "OR"]
+    assert record["tags"] == ["near", "ask sister"]
+    assert record["follow_up_on"] == "2026-12-01"
+    assert record["status_history"][0]["status"] == "to_call"
+
+
+def test_provider_page_links_the_phone_and_shows_the_details(client):
+    provider_id = add_provider(client, name="Dr Ann Lee", phone="555 123 4567",
+                               referral_source="bic")
+    page = client.get(f"/providers/{provider_id}").get_data(as_text=True)
+    assert 'href="tel:5551234567"' in page
+    assert "Benzodiazepine Information Coalition (BIC)" in page
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "   ", "Enter the clinician&#39;s name."),
+    ("phone", "call me maybe", "Enter a phone number with its digits"),
+    ("phone", "12", "Enter a phone number with its digits"),
+    ("website", "not a website", "Enter a web address"),
+    ("website", "javascript:alert(1)", "Enter a web address"),
+    ("state", "Narnia", "Not a valid choice"),
+    ("status", "bribed", "Not a valid choice"),
+    ("follow_up_on", "next tuesday", "Not a valid date value"),
+])
+def test_bad_input_gets_a_clear_message_and_keeps_everything_typed(client, field, value,
+                                                                    message):
+    data = {"name": "Dr Kept Name", "practice": "Kept Practice", "notes": "Kept notes",
+            "phone": "555-123-4567", "telemedicine": "unknown", "payment": "unknown",
+            "status": "to_call", field: value}
+    response = client.post("/providers/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page
+    assert 'role="alert"' in page
+    for kept in ("Kept Practice", "Kept notes"):
+        assert kept in page
+    assert client.get("/").get_data(as_text=True).count("Dr Kept Name") == 0
+
+
+def test_a_long_name_is_refused_not_truncated(client):
+    response = client.post("/providers/new", data={"name": "x" * 201, "status": "to_call"})
+    assert response.status_code == 400
+    assert "Field cannot be longer than 200 characters." in response.get_data(as_text=True)
+
+
+def test_edit_changes_details_and_records_a_status_change(client, directory):
+    provider_id = add_provider(client, name="Dr Ann Lee")
+    form = client.get(f"/providers/{provider_id}/edit").get_data(as_text=True)
+    assert 'value="Dr Ann Lee"' in form
+    response = client.post(f"/providers/{provider_id}/edit", data={
+        "name": "Dr Ann Lee", "status": "waiting", "telemedicine": "no", "payment": "both"})
+    assert response.status_code == 302
+    record = directory.provider(provider_id)
+    assert record["status"] == "waiting"
+    assert [c["status"] for c in record["status_history"]] == ["to_call", "waiting"]
+
+
+def test_edit_with_bad_input_keeps_the_stored_record(client, directory):
+    provider_id = add_provider(client, name="Dr Ann Lee", phone="555-123-4567")
+    response = client.post(f"/providers/{provider_id}/edit",
+                           data={"name": "Dr Ann Lee", "phone": "??", "status": "to_call"})
+    assert response.status_code == 400
+    assert 'value="??"' in response.get_data(as_text=True)
+    assert directory.provider(provider_id)["phone"] == "555-123-4567"
+
+
+@pytest.mark.parametrize("url", ["/providers/999", "/providers/999/edit",
+                                 "/providers/999/summary", "/providers/999/delete",
+                                 "/calls/999", "/providers/abc"])
+def test_missing_ids_get_a_calm_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "That page is not here" in response.get_data(as_text=True)
+
+
+def test_delete_asks_first_then_moves_to_trash_with_undo(client, directory):
+    provider_id = add_provider(client, name="Dr Gone Soon")
+    call_id = start_call(client, provider_id)
+    confirm = client.get(f"/providers/{provider_id}/delete").get_data(as_text=True)
+    assert "Move Dr Gone Soon to the trash?" in confirm and "1 call" in confirm
+    assert directory.provider(provider_id) is not None  # a GET changes nothing
+
+    response = client.post(f"/providers/{provider_id}/delete", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Moved Dr Gone Soon and their calls to the trash." in page
+    assert f'action="/providers/{provider_id}/restore"' in page  # the undo button
+    assert client.get(f"/providers/{provider_id}").status_code == 404
+    assert client.get(f"/calls/{call_id}").status_code == 404
+    assert "Dr Gone Soon" in client.get("/providers/trash").get_data(as_text=True)
+
+    client.post(f"/providers/{provider_id}/restore")
+    assert directory.provider(provider_id)["name"] == "Dr Gone Soon"
+    assert client.get(f"/calls/{call_id}").status_code == 200
+
+
+def test_emptying_the_trash_asks_first_and_deletes_calls_too(client, directory):
+    provider_id = add_provider(client, name="Dr Gone")
+    call_id = start_call(client, provider_id)
+    client.post(f"/providers/{provider_id}/delete")
+    confirm = client.get("/providers/trash/empty").get_data(as_text=True)
+    assert "deletes 1 provider and their calls for good: Dr Gone" in confirm
+    assert directory.provider(provider_id, include_deleted=True) is not None
+    client.post("/providers/trash/empty")
+    assert directory.provider(provider_id, include_deleted=True) is None
+    assert directory.store.get("calls", call_id) is None
+
+
+def test_clearing_a_red_flag_can_be_undone(client, directory):
+    provider_id = add_provider(client)
+    call_id = start_call(client, provider_id)
+    save_field(client, call_id, "flag-deadline", True, rev=0)
+    assert directory.provider(provider_id)["standing"]["red_flags"] == ["deadline"]
+    page = client.post(f"/providers/{provider_id}/red-flags/deadline/clear",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Cleared the red flag" in page
+    assert directory.provider(provider_id)["standing"]["red_flags"] == []
+    client.post(f"/providers/{provider_id}/red-flags/deadline/unclear")
+    assert directory.provider(provider_id)["standing"]["red_flags"] == ["deadline"]
+    assert client.post(f"/providers/{provider_id}/red-flags/nope/clear").status_code == 404
+
+
+def test_referral_source_is_prefilled_from_where_to_look(client):
+    page = client.get("/providers/new?referral_source=abbp").get_data(as_text=True)
+    assert '<option selected value="abbp">' in page
