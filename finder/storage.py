@@ -134,6 +134,17 @@ def _decode_line(line: bytes) -> dict | None:
         return None
 
 
+def _check_tables(tables) -> None:
+    """Raise DamagedDataError unless tables look like finder's data at this schema."""
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise DamagedDataError("The data do not hold finder's tables.")
+    if not all(isinstance(d, dict) for t in tables.values() for d in t.values()):
+        raise DamagedDataError("The data hold something other than records.")
+    schema = tables.get(META_TABLE, {}).get(META_ID, {}).get("schema_version")
+    if schema != SCHEMA_VERSION:
+        raise DamagedDataError(f"The data are at schema {schema!r}, not {SCHEMA_VERSION}.")
+
+
 def read_data_file(path: Path) -> dict:
     """Parse a snapshot or backup file and check its shape; raise DamagedDataError if unfit."""
     path = Path(path)
@@ -645,6 +656,20 @@ class Store:
     def set_meta(self, key: str, value: Any) -> None:
         with self.transaction():
             self._table(META_TABLE).update({key: value}, doc_ids=[int(META_ID)])
+
+    def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:
+        """Make `tables` the whole data (a restore or import), after backing up what was
+        there. Returns that backup. `tables` must be in snapshot form; its schema version
+        must be this one (migrate first)."""
+        _check_tables(tables)
+        with self.transaction():
+            if self._pending:
+                raise RuntimeError("replace_all cannot join a transaction with changes")
+            kept = self.backup("before-replace")
+            self._tables = json.loads(_dump(tables))
+            self._rebuild_indexes()
+            self._compact()
+            return kept
 
     # -- backups ------------------------------------------------------------------------
 

@@ -8,8 +8,6 @@ import pytest
 
 from finder import create_app
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture
 def data_dir(tmp_path) -> Path:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def add_provider(client, **fields) -> int:

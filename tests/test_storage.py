@@ -294,3 +294,25 @@ def test_files_are_private_to_the_owner(tmp_path):
     open_store(folder).insert("providers", {"name": "x"})
     assert (folder / "finder.json").stat().st_mode & 0o077 == 0
     assert folder.stat().st_mode & 0o077 == 0
+
+
+def test_replace_all_swaps_the_data_after_a_backup(tmp_path):
+    store = open_store(tmp_path)
+    store.insert("providers", {"name": "old"})
+    other = open_store(tmp_path / "other")
+    other.insert("calls", {"provider_id": 5})
+    kept = store.replace_all(other.tables())
+    assert json.loads(kept.read_text())["providers"]["1"]["name"] == "old"
+    assert store.all("providers") == []
+    assert [c["provider_id"] for c in store.find("calls", "provider_id", 5)] == [5]
+    assert open_store(tmp_path).count("calls") == 1
+
+
+def test_replace_all_refuses_what_is_not_finder_data(tmp_path):
+    store = open_store(tmp_path)
+    store.insert("providers", {"name": "kept"})
+    with pytest.raises(DamagedDataError):
+        store.replace_all({"providers": {"1": "not a record"}})
+    with pytest.raises(DamagedDataError):
+        store.replace_all({"meta": {"1": {"schema_version": 99}}})
+    assert store.all("providers")[0]["name"] == "kept"
