@@ -371,8 +371,8 @@ class Store:
         self._snapshot_identity = _identity(self.snapshot_path)
         self._journal_offset = 0
         self._journal_identity = _identity(self.journal_path)
-        self._replay_journal()
         self._rebuild_indexes()
+        self._replay_journal()  # keeps the indexes in step as it applies each line
 
     def _replay_journal(self) -> None:
         """Apply the journal's lines after the offset already applied."""

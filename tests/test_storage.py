@@ -32,6 +32,15 @@ def test_insert_get_update_remove_round_trip(tmp_path):
     assert [d["name"] for d in open_store(tmp_path).all("providers")] == ["Dr A."]
 
 
+def test_indexed_lines_in_the_journal_are_replayed_on_open(tmp_path):
+    store = open_store(tmp_path)
+    store.insert("calls", {"provider_id": 3})
+    store.update("calls", 1, {"provider_id": 4})
+    reopened = open_store(tmp_path)  # replays both lines through the index
+    assert reopened.find("calls", "provider_id", 3) == []
+    assert [c["id"] for c in reopened.find("calls", "provider_id", 4)] == [1]
+
+
 def test_ids_are_never_reused_even_after_restart(tmp_path):
     store = open_store(tmp_path)
     store.insert("providers", {"name": "one"})

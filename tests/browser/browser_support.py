@@ -1,0 +1,82 @@
+"""Helpers for the real-browser tests: the finder server in a child process, and where
+screenshots and PDFs go."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from finder.directory import STORE_INDEXES
+from finder.storage import Store
+
+CHROMIUM = os.environ.get("FINDER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("FINDER_ARTIFACTS_DIR", REPO / "test-artifacts"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FinderServer:
+    """`finder serve` in a child process, which a test can stop, kill and start again."""
+
+    def __init__(self, data_dir: Path, port: int):
+        self.data_dir, self.port = data_dir, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "FinderServer":
+        self.log = self.data_dir.parent / "server.log"
+        with open(self.log, "a") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "finder", "serve", "--port", str(self.port),
+                 "--data-dir", str(self.data_dir)],
+                stdout=log, stderr=subprocess.STDOUT)
+        self._wait_until_listening()
+        return self
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"finder did not start:\n{self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"finder is not listening:\n{self.log.read_text()}")
+
+    def kill(self) -> None:
+        """Stop at once, as a crash or a closed laptop lid would."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def store(self) -> Store:
+        """The data as they are on disk (opened like a second process would)."""
+        return Store(self.data_dir, indexes=STORE_INDEXES)
+
+
+def artifact(name: str) -> Path:
+    """Where a test keeps a screenshot or PDF for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name
