@@ -108,9 +108,10 @@ def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
     """Every shortlist filter, in the order the page shows them."""
     return [
         Filter("status", "Status", vocabulary.choices("statuses"), _field_is("status"),
-               "status is {labels}"),
+               "with status {labels}"),
         Filter("verdict", "Verdict", list(verdict_labels.items()),
-               lambda row, value: _standing(row).get("verdict") == value, "verdict is {labels}"),
+               lambda row, value: (_standing(row).get("verdict") or "incomplete") == value,
+               "with verdict {labels}"),
         Filter("red_flags", "Red flags", [("none", "No red flags"), ("any", "A red flag")],
                lambda row, value: bool(_standing(row).get("red_flags")) == (value == "any"),
                "with {lower}"),
@@ -122,7 +123,8 @@ def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
                "video visits: {lower}"),
         Filter("specialty", "Specialty", vocabulary.choices("specialties"),
                _field_is("specialty"), "specialty {labels}"),
-        Filter("payment", "Insurance or self-pay", PAYMENT_CHOICES, _field_is("payment"),
+        Filter("payment", "Insurance or self-pay", PAYMENT_CHOICES,
+               lambda row, value: (row.get("payment") or "unknown") == value,
                "payment: {lower}"),
         Filter("referral", "How you heard of them", vocabulary.choices("referral_sources"),
                _field_is("referral_source"), "heard of through {labels}"),
@@ -185,15 +187,15 @@ class ShortlistView:
 
 def _matches_search(row: Row, words: list[str]) -> bool:
     haystack = " ".join(str(row.get(k) or "") for k in
-                        ("name", "practice", "notes", "city", "insurance_plans")).lower()
-    haystack += " " + " ".join(row.get("tags") or []).lower()
+                        ("name", "practice", "notes", "city", "insurance_plans")).casefold()
+    haystack += " " + " ".join(row.get("tags") or []).casefold()
     return all(word in haystack for word in words)
 
 
 def run_query(rows: list[Row], filters: list[Filter], query: ShortlistQuery) -> ShortlistView:
     """Filter, count and sort. Counts show how many rows each value would match if chosen,
     given every other active filter and the search."""
-    words = query.search.lower().split()
+    words = query.search.casefold().split()
     active = [f for f in filters if f.key in query.selected]
     searched = [row for row in rows if _matches_search(row, words)] if words else list(rows)
     passes = [[f.matches(row, query.selected[f.key]) for f in active] for row in searched]
@@ -201,8 +203,8 @@ def run_query(rows: list[Row], filters: list[Filter], query: ShortlistQuery) -> 
     options = {f.key: _options(f, searched, passes, active, query) for f in filters}
     _, key, reverse = SORTS[query.sort]
     shown.sort(key=key, reverse=reverse)
-    return ShortlistView(shown, len(rows), options, describe(filters, query),
-                         _emptied_by(searched, passes, active, query) if not shown else [])
+    emptied_by = [] if shown else _emptied_by(rows, passes, active, query)
+    return ShortlistView(shown, len(rows), options, describe(filters, query), emptied_by)
 
 
 def _options(filter_: Filter, rows, passes, active, query) -> list[Option]:
@@ -216,16 +218,24 @@ def _options(filter_: Filter, rows, passes, active, query) -> list[Option]:
 
 
 def _emptied_by(rows, passes, active, query) -> list[str]:
-    """For an empty result: which active filters, taken away alone, would show something."""
+    """For an empty result: which active filters, or the search, taken away alone would
+    show something, and how many providers each would bring back."""
     found = []
     for position, filter_ in enumerate(active):
         count = sum(1 for ok in passes if all(v for i, v in enumerate(ok) if i != position))
         if count:
             found.append(f"{filter_.phrase(query.selected[filter_.key])} "
-                         f"(without it: {count} provider{'s' * (count != 1)})")
-    if not rows and query.search:
-        found.append(f"the search “{query.search}”")
+                         f"(without it: {_providers(count)})")
+    if query.search:
+        count = sum(1 for row in rows
+                    if all(f.matches(row, query.selected[f.key]) for f in active))
+        if count:
+            found.append(f"the search “{query.search}” (without it: {_providers(count)})")
     return found
+
+
+def _providers(count: int) -> str:
+    return f"{count} provider{'s' * (count != 1)}"
 
 
 def describe(filters: list[Filter], query: ShortlistQuery) -> str:

@@ -1,0 +1,320 @@
+"""Shortlist filters, search, sorting, counts and descriptions, on plain rows: no app.
+
+Rows are dicts shaped like stored provider records, with the `standing` summary the
+directory keeps on each one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from finder.checklist import load_checklist
+from finder.shortlist_filters import ShortlistQuery, build_filters, describe, run_query
+from finder.vocabulary import load_vocabulary
+from support import REPO
+
+TODAY = dt.date(2026, 11, 25)
+VOCABULARY = load_vocabulary(REPO / "data")
+VERDICTS = {v["id"]: v["label"]
+            for v in load_checklist(REPO / "data").data["verdict"]["labels"]}
+
+
+def provider(name, *, verdict="incomplete", percent=None, red_flags=(), last_call_at=None,
+             **fields):
+    """A row as the directory stores it, with its standing summary."""
+    return {
+        "id": abs(hash(name)) % 10_000, "name": name, "practice": "", "notes": "",
+        "city": "", "state": "", "specialty": "", "phone": "", "telemedicine": "unknown",
+        "telemedicine_states": [], "payment": "unknown", "insurance_plans": "",
+        "referral_source": "", "status": "to_call", "follow_up_on": "", "tags": [],
+        "standing": {"verdict": verdict, "percent": percent, "red_flags": list(red_flags),
+                     "last_call_at": last_call_at},
+        **fields,
+    }
+
+
+ROWS = [
+    provider("Dr Ann Lee", verdict="strong", percent=100, state="CA", telemedicine="yes",
+             telemedicine_states=["CA", "OR"], specialty="family_medicine", payment="both",
+             referral_source="benzobuddies", status="called", follow_up_on="2026-11-20",
+             tags=["near", "ask sister"], practice="Lee Family Medicine",
+             last_call_at="2026-11-24T10:00", notes="Knows the Maudsley guidelines."),
+    provider("Dr Marco Ruiz", verdict="promising", percent=73, red_flags=["deadline"],
+             state="OR", telemedicine="no", specialty="psychiatry", payment="self_pay",
+             referral_source="bic", status="waiting", follow_up_on="2026-11-25",
+             last_call_at="2026-11-23T09:00", insurance_plans="$300 a visit"),
+    provider("Dr Kim Park", state="WA", specialty="addiction_medicine", payment="insurance",
+             referral_source="benzobuddies", follow_up_on="2026-12-10", tags=["far away"],
+             notes="Suggested by my sister."),
+    provider("Dr Zoe Adams", verdict="not_a_match", percent=20,
+             red_flags=["fixed_mg_steps", "refuses_liquid"], state="CA",
+             specialty="psychiatry", status="ruled_out", last_call_at="2026-11-22T15:00",
+             city="Fresno"),
+]
+
+
+def run(rows=ROWS, **args):
+    """Run a query given as keyword arguments; a list gives several values."""
+    multi = MultiDict()
+    for key, value in args.items():
+        for item in value if isinstance(value, list) else [value]:
+            multi.add(key, item)
+    tags = {tag for row in rows for tag in row.get("tags") or []}
+    filters = build_filters(VOCABULARY, VERDICTS, TODAY, tags)
+    query = ShortlistQuery.parse(multi.getlist, filters)
+    return run_query(rows, filters, query), filters, query
+
+
+def names(**args) -> list[str]:
+    return [row["name"] for row in run(**args)[0].rows]
+
+
+def shown(**args) -> set[str]:
+    return set(names(**args))
+
+
+def counts(view, key) -> dict[str, int]:
+    return {option.value: option.count for option in view.options[key]}
+
+
+# -- each filter alone --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, expected", [
+    ({"status": "called"}, {"Dr Ann Lee"}),
+    ({"status": "to_call"}, {"Dr Kim Park"}),
+    ({"verdict": "strong"}, {"Dr Ann Lee"}),
+    ({"verdict": "incomplete"}, {"Dr Kim Park"}),
+    ({"red_flags": "none"}, {"Dr Ann Lee", "Dr Kim Park"}),
+    ({"red_flags": "any"}, {"Dr Marco Ruiz", "Dr Zoe Adams"}),
+    ({"score": "80-100"}, {"Dr Ann Lee"}),
+    ({"score": "50-79"}, {"Dr Marco Ruiz"}),
+    ({"score": "0-49"}, {"Dr Zoe Adams"}),
+    ({"score": "unscored"}, {"Dr Kim Park"}),
+    ({"telemedicine": "yes"}, {"Dr Ann Lee"}),
+    ({"telemedicine": "no"}, {"Dr Marco Ruiz"}),
+    ({"telemedicine": "unknown"}, {"Dr Kim Park", "Dr Zoe Adams"}),
+    ({"specialty": "psychiatry"}, {"Dr Marco Ruiz", "Dr Zoe Adams"}),
+    ({"payment": "self_pay"}, {"Dr Marco Ruiz"}),
+    ({"payment": "unknown"}, {"Dr Zoe Adams"}),
+    ({"referral": "benzobuddies"}, {"Dr Ann Lee", "Dr Kim Park"}),
+    ({"follow_up": "due"}, {"Dr Ann Lee", "Dr Marco Ruiz"}),  # past, and today
+    ({"follow_up": "later"}, {"Dr Kim Park"}),
+    ({"follow_up": "none"}, {"Dr Zoe Adams"}),
+    ({"tag": "ask sister"}, {"Dr Ann Lee"}),
+    ({"tag": "far away"}, {"Dr Kim Park"}),
+])
+def test_each_filter_alone(args, expected):
+    assert shown(**args) == expected
+
+
+def test_state_matches_where_they_are_or_where_they_see_people_by_video():
+    assert shown(state="OR") == {"Dr Marco Ruiz", "Dr Ann Lee"}  # Lee covers OR by video
+    assert shown(state="CA") == {"Dr Ann Lee", "Dr Zoe Adams"}
+    assert shown(state="WA") == {"Dr Kim Park"}
+    assert shown(state="NY") == set()
+
+
+def test_video_states_only_count_when_video_is_offered():
+    rows = [provider("Dr Stale", telemedicine="no", telemedicine_states=["NY"])]
+    assert run(rows, state="NY")[0].rows == []
+
+
+def test_a_missing_payment_or_standing_counts_as_not_known():
+    rows = [{"id": 1, "name": "Dr Bare", "status": "to_call"}]
+    assert [r["name"] for r in run(rows, payment="unknown")[0].rows] == ["Dr Bare"]
+    assert [r["name"] for r in run(rows, verdict="incomplete")[0].rows] == ["Dr Bare"]
+    assert [r["name"] for r in run(rows, score="unscored")[0].rows] == ["Dr Bare"]
+
+
+# -- combining ----------------------------------------------------------------------------
+
+
+def test_several_values_of_one_filter_mean_any_of_them():
+    assert shown(status=["called", "waiting"]) == {"Dr Ann Lee", "Dr Marco Ruiz"}
+    assert shown(score=["80-100", "unscored"]) == {"Dr Ann Lee", "Dr Kim Park"}
+    assert shown(tag=["ask sister", "far away"]) == {"Dr Ann Lee", "Dr Kim Park"}
+
+
+def test_different_filters_must_all_match():
+    assert shown(specialty="psychiatry", red_flags="any") == {"Dr Marco Ruiz", "Dr Zoe Adams"}
+    assert shown(specialty="psychiatry", state="CA") == {"Dr Zoe Adams"}
+    assert shown(referral="benzobuddies", red_flags="none", follow_up="due") == {"Dr Ann Lee"}
+
+
+def test_or_within_and_across():
+    assert shown(status=["called", "to_call", "waiting"], state=["CA", "WA"]) == {
+        "Dr Ann Lee", "Dr Kim Park"}
+
+
+def test_every_filter_at_once():
+    assert shown(status="called", verdict="strong", red_flags="none", score="80-100",
+                 state="OR", telemedicine="yes", specialty="family_medicine", payment="both",
+                 referral="benzobuddies", follow_up="due", tag="near") == {"Dr Ann Lee"}
+
+
+def test_unknown_filters_and_values_are_ignored():
+    assert shown(status="bribed") == shown()
+    assert shown(colour="blue", verdict="great", state="Narnia", tag="never used") == shown()
+    _, _, query = run(status=["called", "bribed"], sort="cheapest")
+    assert query.selected == {"status": ["called"]}
+    assert query.sort == "score"
+
+
+def test_a_value_given_twice_counts_once():
+    _, _, query = run(status=["called", "called"])
+    assert query.selected == {"status": ["called"]}
+
+
+# -- counts -------------------------------------------------------------------------------
+
+
+def test_counts_with_nothing_chosen_cover_every_row():
+    view, _, _ = run()
+    assert counts(view, "status") == {"to_call": 1, "called": 1, "waiting": 1, "booked": 0,
+                                      "ruled_out": 1}
+    assert counts(view, "red_flags") == {"none": 2, "any": 2}
+    assert counts(view, "tag") == {"ask sister": 1, "far away": 1, "near": 1}
+    assert counts(view, "state")["CA"] == 2 and counts(view, "state")["OR"] == 2
+
+
+def test_counts_follow_the_other_filters_but_not_their_own():
+    view, _, _ = run(specialty="psychiatry", status="waiting")
+    # Status counts: given psychiatry only (not the status choice itself).
+    assert counts(view, "status") == {"to_call": 0, "called": 0, "waiting": 1, "booked": 0,
+                                      "ruled_out": 1}
+    # Specialty counts: given status "waiting" only.
+    assert counts(view, "specialty")["psychiatry"] == 1
+    assert counts(view, "specialty")["family_medicine"] == 0
+    # Another filter's counts: given both.
+    assert counts(view, "red_flags") == {"none": 0, "any": 1}
+
+
+def test_counts_follow_the_search():
+    view, _, _ = run(q="sister")
+    assert counts(view, "status")["to_call"] == 1  # Park: "sister" in notes
+    assert counts(view, "status")["called"] == 1   # Lee: tag "ask sister"
+    assert counts(view, "status")["waiting"] == 0
+
+
+def test_selected_options_are_marked():
+    view, _, _ = run(status=["called", "waiting"])
+    chosen = [o.value for o in view.options["status"] if o.selected]
+    assert chosen == ["called", "waiting"]
+
+
+# -- description and emptied-by -----------------------------------------------------------
+
+
+def test_no_filters_are_described_plainly():
+    view, _, _ = run()
+    assert view.description == "All providers, best score first."
+
+
+def test_the_view_is_described_in_one_sentence():
+    view, _, _ = run(status=["called", "waiting"], red_flags="none", state="CA",
+                     tag="near", q="lee", sort="name")
+    assert view.description == (
+        "Providers with status Called or Waiting for call back, with no red flags, "
+        "in or covering California, tagged near, matching “lee”; name A to Z.")
+
+
+def test_three_values_are_listed_with_commas_and_or():
+    _, filters, query = run(status=["to_call", "called", "waiting"])
+    assert describe(filters, query) == (
+        "Providers with status To call, Called or Waiting for call back; best score first.")
+
+
+def test_an_empty_result_names_each_filter_that_emptied_it():
+    view, _, _ = run(specialty="psychiatry", red_flags="none", state="CA")
+    assert view.rows == []
+    assert view.emptied_by == [
+        "with no red flags (without it: 1 provider)",
+        "specialty Psychiatry (without it: 1 provider)",
+    ]
+
+
+def test_an_empty_result_from_the_search_says_so():
+    view, _, _ = run(q="nobody-by-this-name")
+    assert view.rows == [] and view.total == 4
+    assert view.emptied_by == ["the search “nobody-by-this-name” (without it: 4 providers)"]
+
+
+def test_the_search_is_named_when_it_empties_a_filtered_view():
+    view, _, _ = run(status="ruled_out", q="sister")
+    assert view.rows == []
+    assert "the search “sister” (without it: 1 provider)" in view.emptied_by
+    assert "with status Ruled out (without it: 2 providers)" in view.emptied_by
+
+
+def test_when_no_single_filter_is_to_blame_nothing_is_named():
+    view, _, _ = run(status="booked", specialty="neurology")
+    assert view.rows == [] and view.emptied_by == []
+
+
+def test_emptied_by_is_only_computed_for_an_empty_result():
+    view, _, _ = run(status="called")
+    assert view.rows and view.emptied_by == []
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("search, expected", [
+    ("lee", {"Dr Ann Lee"}),
+    ("LEE family", {"Dr Ann Lee"}),                 # case does not matter; all words
+    ("maudsley", {"Dr Ann Lee"}),                   # notes
+    ("family medicine", {"Dr Ann Lee"}),            # practice
+    ("sister", {"Dr Ann Lee", "Dr Kim Park"}),      # a tag, and notes
+    ("far away", {"Dr Kim Park"}),                  # a tag of two words
+    ("fresno", {"Dr Zoe Adams"}),                   # city
+    ("$300", {"Dr Marco Ruiz"}),                    # plans or cost
+    ("lee ruiz", set()),                            # every word must match
+    ("   lee   ", {"Dr Ann Lee"}),
+])
+def test_search(search, expected):
+    assert shown(q=search) == expected
+
+
+def test_search_is_trimmed_and_limited():
+    _, _, query = run(q="  ann    lee  ")
+    assert query.search == "ann lee"
+    _, _, query = run(q="x" * 500)
+    assert len(query.search) == 200
+
+
+# -- sorting ------------------------------------------------------------------------------
+
+
+def test_default_sort_is_best_score_first_unscored_last():
+    assert names() == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Zoe Adams", "Dr Kim Park"]
+
+
+def test_equal_scores_put_fewer_red_flags_first_then_name():
+    rows = [provider("Dr B", percent=60, red_flags=["deadline"]),
+            provider("Dr C", percent=60),
+            provider("Dr A", percent=60, red_flags=["deadline"])]
+    assert [r["name"] for r in run(rows)[0].rows] == ["Dr C", "Dr A", "Dr B"]
+
+
+def test_sort_by_name_ignores_case():
+    rows = [provider("dr beta"), provider("Dr Alpha"), provider("DR Gamma")]
+    assert [r["name"] for r in run(rows, sort="name")[0].rows] == [
+        "Dr Alpha", "dr beta", "DR Gamma"]
+
+
+def test_sort_by_last_contact_puts_never_called_last():
+    assert names(sort="last_contact") == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Zoe Adams",
+                                          "Dr Kim Park"]
+
+
+def test_sort_by_follow_up_puts_soonest_first_and_no_date_last():
+    assert names(sort="follow_up") == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Kim Park",
+                                       "Dr Zoe Adams"]
+
+
+def test_sorting_applies_after_filtering():
+    assert names(red_flags="none", sort="name") == ["Dr Ann Lee", "Dr Kim Park"]
