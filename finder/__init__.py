@@ -48,13 +48,14 @@ MAIN_NAV = [
     ("shortlist.index", "Shortlist"),
     ("providers.new", "Add a provider"),
     ("resources.where_to_look", "Where to look"),
+    ("schedules.check", "Check a schedule"),
     ("summaries.clinician_brief", "Clinician brief"),
     ("resources.glossary", "Words explained"),
 ]
 
 
 def _register_blueprints(app: Flask) -> None:
-    from finder import calls, errors, providers, resources, shortlist, summaries
+    from finder import calls, errors, providers, resources, schedules, shortlist, summaries
 
-    for module in (errors, shortlist, providers, calls, summaries, resources):
+    for module in (errors, shortlist, providers, calls, summaries, resources, schedules):
         app.register_blueprint(module.bp)

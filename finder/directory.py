@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from finder.checklist import Checklist, checklist_from_data
-from finder.interview_fields import Edit, apply_edit, parse_field
+from finder.interview_fields import Edit, apply_edit, parse_field, read_field
 from finder.scoring import Standing, standing_for, summary_of
 from finder.storage import Store
 
@@ -260,3 +260,92 @@ class Directory:
         with self.store.transaction():
             for provider in self.store.all(PROVIDERS):
                 self._refresh_standing(provider["id"])
+
+    # -- schedules proposed on a call -------------------------------------------------------
+    # A call keeps what the clinician proposed as the schedule check's inputs (not its
+    # arithmetic, which is redone whenever it is shown) under "schedule", and the schedule
+    # it replaced under "previous_schedule", so the last change can be undone. Neither
+    # touches the standing: a schedule is not an answer.
+
+    def attach_schedule(self, call_id: int, proposal_fields: dict[str, Any]) -> None:
+        """Keep a proposed schedule's inputs with a call, replacing any schedule there."""
+        self._replace_schedule(call_id, {**proposal_fields, "attached_at": self.now()})
+
+    def detach_schedule(self, call_id: int) -> None:
+        """Take the schedule off a call (restore_previous_schedule puts it back)."""
+        self._replace_schedule(call_id, None)
+
+    def restore_previous_schedule(self, call_id: int) -> bool:
+        """Undo the last attach or detach; False when there is nothing to undo."""
+        with self.store.transaction():
+            call = self._require_call(call_id)
+            if "previous_schedule" not in call:
+                return False
+            self.store.update(CALLS, call_id, {"schedule": call["previous_schedule"],
+                                               "previous_schedule": call.get("schedule")})
+            return True
+
+    def _replace_schedule(self, call_id: int, schedule: dict | None) -> None:
+        with self.store.transaction():
+            call = self._require_call(call_id)
+            self.store.update(CALLS, call_id, {"schedule": schedule,
+                                               "previous_schedule": call.get("schedule")})
+
+    def tick_red_flag_with_evidence(self, call_id: int, flag_id: str, evidence: str) -> None:
+        """Tick a red flag on a call and add `evidence` to its note, through edit_call (so
+        the standing and the field revisions follow), remembering what was there for
+        untick_red_flag_with_evidence."""
+        flag, note = f"flag-{flag_id}", f"flag_note-{flag_id}"
+        with self.store.transaction():
+            call = self._require_call(call_id)
+            if not call.get("schedule"):
+                raise LookupError(f"call {call_id} has no schedule to take evidence from")
+            checklist = self.checklist_for(call["checklist_version"])
+            before = {"ticked": read_field(call, parse_field(flag, checklist), checklist),
+                      "note": read_field(call, parse_field(note, checklist), checklist)}
+            combined = f"{before['note']}\n{evidence}" if before["note"] else evidence
+            revs = {flag: self.edit_call(call_id, flag, True, None).rev,
+                    note: self.edit_call(call_id, note, combined, None).rev}
+            schedule = dict(self._require_call(call_id).get("schedule") or {})
+            schedule["red_flag_tick"] = {"flag_id": flag_id, "before": before, "revs": revs}
+            self.store.update(CALLS, call_id, {"schedule": schedule})
+
+    def untick_red_flag_with_evidence(self, call_id: int) -> str:
+        """Undo tick_red_flag_with_evidence: "undone", "nothing" (no tick to undo) or
+        "changed" (the flag or its note was edited since, so nothing is overwritten)."""
+        with self.store.transaction():
+            call = self._require_call(call_id)
+            schedule = dict(call.get("schedule") or {})
+            tick = schedule.pop("red_flag_tick", None)
+            if tick is None:
+                return "nothing"
+            if any((call.get("revs") or {}).get(name, 0) != rev
+                   for name, rev in tick["revs"].items()):
+                return "changed"
+            flag_id, before = tick["flag_id"], tick["before"]
+            self.edit_call(call_id, f"flag-{flag_id}", before["ticked"], None)
+            self.edit_call(call_id, f"flag_note-{flag_id}", before["note"], None)
+            self.store.update(CALLS, call_id, {"schedule": schedule})
+            return "undone"
+
+    def _require_call(self, call_id: int) -> dict:
+        call = self.call(call_id)
+        if call is None:
+            raise LookupError(f"no call {call_id}")
+        return call
+
+    # -- import --------------------------------------------------------------------------
+
+    def add_providers(self, records: list[dict[str, Any]]) -> list[int]:
+        """Store several new providers in one transaction (an import): all or none."""
+        with self.store.transaction():
+            return [self.add_provider(fields) for fields in records]
+
+    def trash_imported(self, batch: str) -> int:
+        """Move the providers an import added (and still there) to the trash; return how
+        many. The trash can bring each back."""
+        with self.store.transaction():
+            found = [p for p in self.providers() if (p.get("imported") or {}).get("batch") == batch]
+            for provider in found:
+                self.trash_provider(provider["id"])
+            return len(found)
