@@ -4,12 +4,15 @@
     finder serve --port 5001    the same, on another port
     finder backup               copy the data to the backups folder now
     finder restore FILE         go back to a backup (the current data are kept aside first)
+    finder export [FILE]        all data as one JSON file (to the screen without FILE)
+    finder import FILE          replace all data with such a file, after a backup
     finder set-password         required before serving beyond this computer
 """
 
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 from pathlib import Path
 
@@ -87,10 +90,14 @@ def serve(host: str, port: int, data_dir: Path | None, threads: int) -> None:
                           "TRUSTED_HOSTS": trusted})
     except DamagedDataError as error:
         _fail(str(error))
-    try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="finder")
-    except OSError as error:
-        _fail(f"Could not listen on {host}:{port} ({error.strerror}). Another program may be "
+    problem = _port_problem(host, port)
+    if problem is None:
+        try:
+            server = create_server(app, host=host, port=port, threads=threads, ident="finder")
+        except OSError as error:  # taken between the check and now
+            problem = error.strerror
+    if problem is not None:
+        _fail(f"Could not listen on {host}:{port} ({problem}). Another program may be "
               f"using that port: try --port {port + 1}.")
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"finder is running at http://{shown_host}:{server.effective_port}/")
@@ -138,6 +145,90 @@ def restore(backup_file: Path, data_dir: Path | None, yes: bool) -> None:
         click.echo(f"The data it replaced are kept in {kept}")
 
 
+@main.command("export", short_help="Write all data as one JSON file (or to the screen).")
+@click.argument("output", required=False,
+                type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=DATA_DIR_HELP)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def export_data(output: Path | None, data_dir: Path | None, force: bool) -> None:
+    """Write all data (providers, calls, interviews) as one JSON file to OUTPUT, or to the
+    screen when OUTPUT is left out or is -.
+
+    Bring it back with `finder import OUTPUT`, or on the Import and export page.
+    """
+    from finder.storage import SNAPSHOT_NAME
+    from finder.transfer.data_file import export_bytes
+
+    folder = resolve_data_dir(data_dir)
+    if not (folder / SNAPSHOT_NAME).exists():
+        _fail(f"There are no finder data in {folder}. Give the folder with --data-dir.")
+    to_screen = output is None or str(output) == "-"
+    if not to_screen and output.exists() and not force:
+        _fail(f"{output} already exists. Choose another name, or add --force to replace it.")
+    try:
+        content = export_bytes(Store(folder).tables())
+    except DamagedDataError as error:
+        _fail(str(error))
+    if to_screen:
+        click.echo(content, nl=False)  # bytes go to the binary stream as they are
+        return
+    try:
+        output.write_bytes(content)
+    except OSError as error:
+        _fail(f"Could not write {output}: {error.strerror}.")
+    click.echo(f"Exported all data to {output}", err=True)
+
+
+@main.command("import", short_help="Replace all data with an export file, after a backup.")
+@click.argument("data_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help=DATA_DIR_HELP)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
+    """Replace all data with DATA_FILE, made by `finder export` or "Download all your data".
+
+    Shows what the file holds and asks first. The current data are backed up before
+    anything is replaced (see the backups folder), so `finder restore` can bring them back.
+    """
+    from finder.bundled import bundled_path
+    from finder.checklist import load_checklist
+    from finder.directory import STORE_INDEXES, Directory
+    from finder.transfer import data_file as data_files
+
+    folder = resolve_data_dir(data_dir)
+    try:
+        raw = data_file.read_bytes()
+    except OSError as error:
+        _fail(f"Could not read {data_file}: {error.strerror}.")
+    try:
+        checklist = load_checklist(bundled_path("data"))
+        tables, summary = data_files.parse_export(raw, checklist.version)
+        store = Store(folder, indexes=STORE_INDEXES)
+        current = data_files.summarise(store.tables())
+    except data_files.DataFileProblem as problem:
+        _fail(f"Not imported: {problem}")
+    except DamagedDataError as error:
+        _fail(str(error))
+    click.echo(f"{data_file} holds {_holding(summary)}"
+               + (f", exported {summary.exported_at}." if summary.exported_at else "."))
+    click.echo(f"It replaces the data in {folder}: {_holding(current)}. "
+               "A backup of them is made first.")
+    if not yes:
+        click.confirm("Replace the data with this file?", abort=True)
+    try:
+        kept = data_files.restore(store, Directory(store, checklist), tables)
+    except data_files.DataFileProblem as problem:
+        _fail(f"Not imported: {problem}")
+    click.echo(f"Imported {data_file}. The data it replaced are kept in {kept}")
+
+
+def _holding(summary) -> str:
+    trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
+    return (f"{summary.providers} provider{'s' * (summary.providers != 1)}{trashed} and "
+            f"{summary.calls} call{'s' * (summary.calls != 1)}")
+
+
 @main.command("set-password")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help=DATA_DIR_HELP)
@@ -153,6 +244,19 @@ def set_password(data_dir: Path | None, password: str) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_password_hash(folder, generate_password_hash(password))
     click.echo("Password set. Only its hash is stored.")
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Why the port cannot be used, or None. Checked first because waitress leaves its
+    socket open when binding fails."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
 
 
 def _fail(message: str) -> None:

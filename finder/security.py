@@ -22,7 +22,9 @@ __all__ = ["init_app", "bp", "replays_form_on_expired_token", "safe_next", "LOOP
 bp = Blueprint("access", __name__)
 csrf = CSRFProtect()
 
-LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+# Host names a browser on this computer uses for finder. (Werkzeug's trusted-host check
+# cannot match IPv6 literals, so finder is served on IPv4 loopback.)
+LOOPBACK_NAMES = ["127.0.0.1", "localhost"]
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

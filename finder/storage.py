@@ -43,6 +43,7 @@ __all__ = [
     "read_data_file",
     "restore_backup",
     "newest_good_backup",
+    "migrate_tables",
 ]
 
 SCHEMA_VERSION = 1
@@ -411,11 +412,7 @@ class Store:
         if version == SCHEMA_VERSION:
             return
         self.backup(f"before-migration-from-schema-{version}")
-        tables = self._tables
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            tables = MIGRATIONS[target](tables)
-            tables[META_TABLE][META_ID]["schema_version"] = target
-        self._tables = tables
+        self._tables = migrate_tables(self._tables)
         self._rebuild_indexes()
         self._compact()
 
@@ -715,36 +712,40 @@ class Store:
 
 def restore_backup(folder: Path, backup_file: Path) -> Path | None:
     """Make backup_file the data of folder. Whatever was there is kept: readable data as a
-    new backup, damaged files renamed aside. Returns where the old data went, if anywhere.
+    new backup, damaged files moved into a damaged-<time> folder. Returns where it went.
 
     Safe while finder is running: it holds the lock, and a running app reloads on its next
     request because the snapshot changed.
     """
+    tables = migrate_tables(read_data_file(backup_file))  # refuses a damaged or newer backup
     folder = Path(folder)
-    tables = read_data_file(backup_file)  # refuse a damaged or too-new backup before anything
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with FileLock(folder / LOCK_NAME):
-        kept = _keep_current_data_aside(folder)
-        _write_file_atomically(folder / SNAPSHOT_NAME, _dump(tables))
-        _write_file_atomically(folder / JOURNAL_NAME, b"")
-    return kept
-
-
-def _keep_current_data_aside(folder: Path) -> Path | None:
-    snapshot = folder / SNAPSHOT_NAME
-    if not snapshot.exists():
-        return None
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
     try:
-        Store(folder).backup("before-restore")
-        return folder / BACKUP_DIR
+        store = Store(folder)
     except DamagedDataError:
+        return _replace_damaged_data(folder, tables)
+    return store.replace_all(tables)
+
+
+def _replace_damaged_data(folder: Path, tables: dict) -> Path:
+    with FileLock(folder / LOCK_NAME):
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
         aside = folder / f"damaged-{stamp}"
         aside.mkdir(mode=0o700)
         for name in (SNAPSHOT_NAME, JOURNAL_NAME):
             if (folder / name).exists():
                 os.replace(folder / name, aside / name)
+        _write_file_atomically(folder / SNAPSHOT_NAME, _dump(tables))
+        _write_file_atomically(folder / JOURNAL_NAME, b"")
         return aside
+
+
+def migrate_tables(tables: dict) -> dict:
+    """Upgrade tables written by an older finder to this schema version."""
+    version = tables[META_TABLE][META_ID]["schema_version"]
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        tables = MIGRATIONS[target](tables)
+        tables[META_TABLE][META_ID]["schema_version"] = target
+    return tables
 
 
 def newest_good_backup(folder: Path) -> Path | None:
