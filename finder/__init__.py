@@ -51,11 +51,14 @@ MAIN_NAV = [
     ("schedules.check", "Check a schedule"),
     ("summaries.clinician_brief", "Clinician brief"),
     ("resources.glossary", "Words explained"),
+    ("transfer.index", "Import and export"),
 ]
 
 
 def _register_blueprints(app: Flask) -> None:
-    from finder import calls, errors, providers, resources, schedules, shortlist, summaries
+    from finder import (calls, errors, providers, resources, schedules, shortlist, summaries,
+                        transfer)
 
-    for module in (errors, shortlist, providers, calls, summaries, resources, schedules):
+    for module in (errors, shortlist, providers, calls, summaries, resources, schedules,
+                   transfer):
         app.register_blueprint(module.bp)

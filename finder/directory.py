@@ -158,7 +158,7 @@ class Directory:
         with self.store.transaction():
             self._require_provider(provider_id)
             stamp = self.now()
-            return self.store.insert(CALLS, {
+            call_id = self.store.insert(CALLS, {
                 "provider_id": provider_id,
                 "checklist_version": self.current.version,
                 "called_at": called_at or local_minute(),
@@ -166,6 +166,9 @@ class Directory:
                 "notes": "", "answers": {}, "practical": {}, "red_flags": {}, "revs": {},
                 "ended": False, "created_at": stamp, "updated_at": stamp,
             })
+            # The summary's last contact counts a call from the moment it starts.
+            self._refresh_standing(provider_id)
+            return call_id
 
     def call(self, call_id: int) -> dict | None:
         """One call, or None if there is none or its provider is in the trash."""

@@ -1,0 +1,290 @@
+"""Import and export: the shortlist as CSV, all data as one JSON file and back, and importing a
+list someone shared — always preview, check and confirm before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+
+from finder.providers.forms import ConfirmForm
+from finder.security import replays_form_on_expired_token
+from finder.services import directory, services
+from finder.shortlist import shortlist_view
+from finder.storage import DamagedDataError, read_data_file
+from finder.transfer import data_file, pending
+from finder.transfer.columns import IGNORE, TARGET_LABELS, guess_mapping, mapping_problems
+from finder.transfer.forms import (DataFileUploadForm, ListUploadForm, column_field_name,
+                                   mapping_form)
+from finder.transfer.review import review_rows
+from finder.transfer.shortlist_csv import Words, shortlist_csv
+from finder.transfer.spreadsheet import MAX_ROWS as CSV_MAX_ROWS
+from finder.transfer.spreadsheet import CsvProblem, read_csv
+
+__all__ = ["bp", "RESTORE_MAX_BYTES"]
+
+bp = Blueprint("transfer", __name__, url_prefix="/import-export")
+
+# A whole-data file can be larger than a list; other uploads keep the app's 2 MB limit.
+RESTORE_MAX_BYTES = 50 * 1024 * 1024
+PREVIEW_SAMPLES = 3
+GONE = ("This import is no longer waiting: it was already done, cancelled, or left for more "
+        "than a day. Nothing more was changed. To import the file, choose it again.")
+
+
+@bp.url_value_preprocessor
+def _allow_large_data_files(endpoint, values):
+    # Runs before any form is read (even the token check), so the limit applies in time.
+    if endpoint == "transfer.upload_data_file":
+        request.max_content_length = RESTORE_MAX_BYTES
+
+
+def _data_dir() -> str:
+    return current_app.config["DATA_DIR"]
+
+
+@bp.route("/")
+def index():
+    return _hub()
+
+
+def _hub(list_form=None, data_form=None, status: int = 200):
+    providers = directory().providers()
+    return render_template("transfer/index.html",
+                           list_form=list_form or ListUploadForm(),
+                           data_form=data_form or DataFileUploadForm(),
+                           provider_count=len(providers),
+                           max_rows=f"{CSV_MAX_ROWS:,}"), status
+
+
+# -- exports ------------------------------------------------------------------------------
+
+
+@bp.route("/shortlist.csv", endpoint="shortlist_csv")
+def shortlist_csv_download():
+    """The shortlist view named by the query string, as on screen, as a spreadsheet."""
+    _, _, view = shortlist_view(request.args)
+    checklist = services().checklist
+    words = Words(services().vocabulary,
+                  {v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]},
+                  {f["id"]: f["label"] for f in checklist.data["red_flags"]})
+    return _download(shortlist_csv(view.rows, words), "text/csv; charset=utf-8",
+                     f"finder-shortlist-{dt.date.today().isoformat()}.csv")
+
+
+@bp.route("/finder-data.json")
+def data_json():
+    """Everything — providers, calls, checklists, settings — as one file."""
+    content = data_file.export_bytes(services().store.tables())
+    stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
+    return _download(content, "application/json", f"finder-data-{stamp}.json")
+
+
+def _download(content: bytes, content_type: str, filename: str) -> Response:
+    response = Response(content, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- restoring all data from a file --------------------------------------------------------
+
+
+@bp.route("/restore", methods=["POST"])
+@replays_form_on_expired_token
+def upload_data_file():
+    form = DataFileUploadForm()
+    if not form.validate_on_submit():
+        return _hub(data_form=form, status=400)
+    raw = form.data_file.data.read()
+    try:
+        _, summary = data_file.parse_export(raw, services().checklist.version)
+    except data_file.DataFileProblem as problem:
+        form.data_file.errors.append(str(problem))
+        return _hub(data_form=form, status=400)
+    token = pending.save(_data_dir(), "json", raw, form.data_file.data.filename or "")
+    return redirect(url_for("transfer.restore_preview", token=token))
+
+
+@bp.route("/restore/<token>", methods=["GET", "POST"])
+@replays_form_on_expired_token
+def restore_preview(token: str):
+    raw = pending.load(_data_dir(), token, "json")
+    if raw is None:
+        abort(404, description=GONE)
+    try:
+        tables, summary = data_file.parse_export(raw, services().checklist.version)
+    except data_file.DataFileProblem as problem:  # this finder changed since the upload
+        pending.discard(_data_dir(), token, "json")
+        abort(400, description=str(problem))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            kept = data_file.restore(services().store, directory(), tables)
+        except data_file.DataFileProblem as problem:
+            abort(400, description=str(problem))
+        name = pending.original_name(_data_dir(), token, "json")
+        pending.discard(_data_dir(), token, "json")
+        flash({"text": f"Restored {_count(summary.providers, 'provider')} and "
+                       f"{_count(summary.calls, 'call')} from {name or 'the file'}. Your data "
+                       f"from before are kept in the backup {kept.name}.",
+               "undo": url_for("transfer.undo_restore", backup=kept.name)})
+        return redirect(url_for("shortlist.index"))
+    current = data_file.summarise(services().store.tables())
+    return render_template("transfer/restore_preview.html", form=form, summary=summary,
+                           current=current, name=pending.original_name(_data_dir(), token,
+                                                                       "json"),
+                           token=token), 400 if form.errors else 200
+
+
+BACKUP_NAME = re.compile(r"^finder-[0-9-]+-before-replace\.json$")
+
+
+@bp.route("/restore/undo/<backup>", methods=["POST"])
+def undo_restore(backup: str):
+    """Put back the data a restore replaced (that restore is itself backed up first)."""
+    path = services().store.backup_folder / backup
+    if not BACKUP_NAME.match(backup) or not path.exists():
+        abort(404, description="That backup is no longer there (finder keeps the newest 14). "
+                               "Your data are unchanged.")
+    if ConfirmForm().validate_on_submit():
+        try:
+            tables = read_data_file(path)
+            data_file.restore(services().store, directory(), tables)
+        except (DamagedDataError, data_file.DataFileProblem) as problem:
+            abort(400, description=f"Could not go back: {problem}")
+        flash("Your data are back as they were before the restore.")
+    return redirect(url_for("shortlist.index"))
+
+
+# -- importing a list (CSV) ---------------------------------------------------------------
+
+
+@bp.route("/list", methods=["POST"])
+@replays_form_on_expired_token
+def upload_list():
+    form = ListUploadForm()
+    if not form.validate_on_submit():
+        return _hub(list_form=form, status=400)
+    raw = form.list_file.data.read()
+    try:
+        read_csv(raw)
+    except CsvProblem as problem:
+        form.list_file.errors.append(str(problem))
+        return _hub(list_form=form, status=400)
+    token = pending.save(_data_dir(), "csv", raw, form.list_file.data.filename or "")
+    return redirect(url_for("transfer.list_columns", token=token))
+
+
+def _pending_list(token: str):
+    """The parsed upload waiting under `token`, or a calm 404."""
+    raw = pending.load(_data_dir(), token, "csv")
+    if raw is None:
+        abort(404, description=GONE)
+    try:
+        return read_csv(raw)
+    except CsvProblem as problem:
+        pending.discard(_data_dir(), token, "csv")
+        abort(400, description=str(problem))
+
+
+def _mapping(parsed, formdata=None):
+    """The mapping form for a list, and the mapping it holds (None if not valid)."""
+    samples = [[cells[i] for _, cells in parsed.rows if cells[i].strip()][:PREVIEW_SAMPLES]
+               for i in range(len(parsed.header))]
+    form = mapping_form(parsed.header, samples, formdata, guess_mapping(parsed.header))
+    if formdata is None:
+        return form, None
+    mapping = [form[column_field_name(i)].data for i in range(len(parsed.header))]
+    problems = [] if form.validate() else ["One of the choices is not one finder offers."]
+    problems += mapping_problems(mapping)
+    form.problems = problems
+    return form, None if problems else mapping
+
+
+@bp.route("/list/<token>")
+def list_columns(token: str):
+    parsed = _pending_list(token)
+    form, _ = _mapping(parsed, request.args if request.args else None)
+    return render_template("transfer/columns.html", form=form, token=token, parsed=parsed,
+                           name=pending.original_name(_data_dir(), token, "csv"))
+
+
+@bp.route("/list/<token>/preview", methods=["GET"])
+def list_preview(token: str):
+    return _preview(token)
+
+
+def _preview(token: str, form=None, anyway: set[int] | None = None):
+    parsed = _pending_list(token)
+    source = request.form if request.method == "POST" else request.args
+    mapping_form_, mapping = _mapping(parsed, source)
+    name = pending.original_name(_data_dir(), token, "csv")
+    if mapping is None:
+        return render_template("transfer/columns.html", form=mapping_form_, token=token,
+                               parsed=parsed, name=name), 400
+    review = review_rows(parsed, mapping, services().vocabulary,
+                         directory().store.all("providers"))
+    return render_template(
+        "transfer/preview.html", review=review, token=token, name=name,
+        mapping=[(column_field_name(i), target) for i, target in enumerate(mapping)],
+        used=[(title, target) for title, target in zip(parsed.header, mapping)
+              if target != IGNORE],
+        target_labels=TARGET_LABELS, form=form or ConfirmForm(),
+        anyway=anyway or set()), 400 if form and form.errors else 200
+
+
+@bp.route("/list/<token>/import", methods=["POST"])
+@replays_form_on_expired_token
+def import_list(token: str):
+    form = ConfirmForm()
+    anyway = {int(n) for n in request.form.getlist("import_anyway")
+              if n.isascii() and n.isdigit() and len(n) < 8}
+    if not form.validate_on_submit():
+        return _preview(token, form, anyway)
+    parsed = _pending_list(token)
+    _, mapping = _mapping(parsed, request.form)
+    if mapping is None:
+        abort(400, description="The column choices did not come through. Nothing was imported: "
+                               "go back to the preview and press Import again.")
+    review = review_rows(parsed, mapping, services().vocabulary,
+                         directory().store.all("providers"))
+    chosen = review.to_import(anyway)
+    name = pending.original_name(_data_dir(), token, "csv")
+    batch = secrets.token_urlsafe(12)
+    ids = directory().add_providers(
+        [dict(row.record, imported={"batch": batch, "file": name, "row": row.number})
+         for row in chosen])
+    pending.discard(_data_dir(), token, "csv")
+    left_out = len(review.rows) - len(chosen)
+    flash({"text": f"Imported {_count(len(ids), 'provider')} from {name or 'your list'}"
+                   + (f"; {left_out} row{'s' * (left_out != 1)} left out." if left_out else "."),
+           "undo": url_for("transfer.undo_import", batch=batch)} if ids else
+          "Nothing was imported: no row was ready or chosen.")
+    return redirect(url_for("shortlist.index"))
+
+
+@bp.route("/list/<token>/cancel", methods=["POST"])
+def cancel_list(token: str):
+    if ConfirmForm().validate_on_submit():
+        pending.discard(_data_dir(), token, "csv")
+        flash("Import cancelled. Nothing was imported.")
+    return redirect(url_for("transfer.index"))
+
+
+@bp.route("/list/undo/<batch>", methods=["POST"])
+def undo_import(batch: str):
+    """Move the providers one import added to the trash (they can be brought back)."""
+    if not pending.TOKEN.match(batch):
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        count = directory().trash_imported(batch)
+        flash(f"Moved the {_count(count, 'imported provider')} to the trash." if count else
+              "Those providers were already in the trash.")
+    return redirect(url_for("shortlist.index"))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' * (number != 1)}"

@@ -1,0 +1,175 @@
+"""The whole data as one JSON file, and restoring from it. No Flask: the web pages and the
+`finder export` / `finder import` commands share it.
+
+An export is {"format": "finder-export", "version": 1, "exported_at": ..., "tables": ...}
+where the tables are exactly `Store.tables()`. A file is checked completely before anything
+is replaced: the format marker, the schema, and that every call points at a provider and a
+checklist version the file (or this finder) has, so a restored folder always opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from finder.checklist import ChecklistError, checklist_from_data
+from finder.directory import Directory
+from finder.storage import SCHEMA_VERSION, DamagedDataError, Store, read_data_file
+
+__all__ = ["FORMAT", "VERSION", "DataFileProblem", "DataFileSummary", "export_document",
+           "export_bytes", "parse_export", "summarise", "restore"]
+
+DAMAGED = "The file’s data are damaged or were changed by hand: "
+FORMAT = "finder-export"
+VERSION = 1
+META, PROVIDERS, CALLS, CHECKLISTS = "meta", "providers", "calls", "checklists"
+
+
+class DataFileProblem(ValueError):
+    """The file cannot be restored; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class DataFileSummary:
+    """What a data file holds, for the preview before a restore."""
+
+    providers: int
+    trashed: int
+    calls: int
+    exported_at: str | None
+
+
+def export_document(tables: dict, now: dt.datetime | None = None) -> dict:
+    """The export file's content for `Store.tables()`."""
+    moment = now or dt.datetime.now(dt.timezone.utc)
+    return {"format": FORMAT, "version": VERSION,
+            "exported_at": moment.isoformat(timespec="seconds"), "tables": tables}
+
+
+def export_bytes(tables: dict, now: dt.datetime | None = None) -> bytes:
+    return json.dumps(export_document(tables, now), ensure_ascii=False, indent=1,
+                      allow_nan=False).encode("utf-8")
+
+
+def parse_export(raw: bytes, current_checklist_version: int) -> tuple[dict, DataFileSummary]:
+    """The tables in an export file, checked, and a summary; raise DataFileProblem if unfit."""
+    document = _load_json(raw)
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DataFileProblem(
+            "This file is JSON, but not a finder export: it has no “finder-export” marker. "
+            "Choose a file made with “Download all your data”, or with `finder export`.")
+    version = document.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise DataFileProblem(
+            f"This export was made by a newer version of finder (file format {version!r}; this "
+            f"finder reads up to {VERSION}). Update finder, then restore it.")
+    tables = document.get("tables")
+    _check_tables(tables, current_checklist_version)
+    return tables, summarise(tables, document.get("exported_at"))
+
+
+def summarise(tables: dict, exported_at: str | None = None) -> DataFileSummary:
+    providers = list(tables.get(PROVIDERS, {}).values())
+    trashed = sum(1 for p in providers if p.get("deleted_at"))
+    return DataFileSummary(len(providers) - trashed, trashed, len(tables.get(CALLS, {})),
+                           exported_at if isinstance(exported_at, str) else None)
+
+
+def restore(store: Store, directory: Directory, tables: dict) -> Path:
+    """Make `tables` the whole data, then rebuild every provider's standing. Returns the
+    backup of what was there before. If the standings cannot be rebuilt, that backup is put
+    back and DataFileProblem says so."""
+    try:
+        kept = store.replace_all(tables)
+    except DamagedDataError as error:
+        raise DataFileProblem(f"{DAMAGED}{error} Your data are unchanged.") from error
+    try:
+        directory.refresh_all_standings()
+    except (LookupError, TypeError, AttributeError, ValueError) as error:
+        store.replace_all(read_data_file(kept))
+        raise DataFileProblem(f"{DAMAGED}its calls cannot be scored ({error}). Your data "
+                              "are unchanged.") from error
+    return kept
+
+
+def _load_json(raw: bytes):
+    if not raw.strip():
+        raise DataFileProblem("The file is empty. Choose the file again.")
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError as error:
+        raise DataFileProblem("This file is not a finder export: it is not text. Choose the "
+                              ".json file finder made.") from error
+    except (ValueError, RecursionError) as error:
+        raise DataFileProblem(
+            f"This file is not a finder export: it is not valid JSON ({error.args[0]}). If it "
+            "is a list of providers (CSV), use “Import a list” instead.") from error
+
+
+def _refuse_constant(name: str):
+    # NaN and Infinity are not JSON and finder's journal cannot store them.
+    raise ValueError(f"{name} is not a number finder can store")
+
+
+def _check_tables(tables, current_checklist_version: int) -> None:
+    """Refuse what Store.replace_all would refuse, and data that would not open."""
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise DataFileProblem(DAMAGED + "it does not hold finder’s tables.")
+    for name, table in tables.items():
+        for key, record in table.items():
+            if not (key.isascii() and key.isdigit()) or not isinstance(record, dict):
+                raise DataFileProblem(DAMAGED + f"the {name} table holds something other "
+                                      "than numbered records.")
+    schema = tables.get(META, {}).get("1", {}).get("schema_version")
+    if schema != SCHEMA_VERSION:
+        if isinstance(schema, int) and schema > SCHEMA_VERSION:
+            raise DataFileProblem("This export was made by a newer version of finder. "
+                                  "Update finder, then restore it.")
+        raise DataFileProblem(DAMAGED + f"its data schema is {schema!r}, not {SCHEMA_VERSION}.")
+    providers = tables.get(PROVIDERS, {})
+    for key, provider in providers.items():
+        _check_fields(f"provider {key}", provider, PROVIDER_FIELDS)
+        if not (provider.get("name") or "").strip():
+            raise DataFileProblem(DAMAGED + f"provider {key} has no name.")
+    versions = _checklist_versions(tables.get(CHECKLISTS, {})) | {current_checklist_version}
+    for key, call in tables.get(CALLS, {}).items():
+        _check_fields(f"call {key}", call, CALL_FIELDS)
+        if str(call.get("provider_id")) not in providers:
+            raise DataFileProblem(DAMAGED + f"call {key} belongs to no provider in the file.")
+        if call.get("checklist_version") not in versions:
+            raise DataFileProblem(DAMAGED + f"call {key} was filled against a checklist "
+                                  "the file does not include.")
+
+
+# The type each field must have when present, for what the pages and scoring read.
+PROVIDER_FIELDS = {"name": str, "status": str, "phone": str, "tags": list,
+                   "telemedicine_states": list, "status_history": list, "cleared_flags": dict,
+                   "follow_up_on": str}
+CALL_FIELDS = {"provider_id": int, "checklist_version": int, "answers": dict,
+               "practical": dict, "red_flags": dict, "called_at": str}
+
+
+def _check_fields(what: str, record: dict, types: dict[str, type]) -> None:
+    for name, kind in types.items():
+        value = record.get(name)
+        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise DataFileProblem(DAMAGED + f"{what} has a {name} that finder cannot read.")
+    for name in ("answers", "practical", "red_flags"):
+        if name in types and any(not isinstance(v, dict) for v in (record.get(name) or {}).values()):
+            raise DataFileProblem(DAMAGED + f"{what} has {name} that finder cannot read.")
+
+
+def _checklist_versions(checklists: dict) -> set:
+    """The versions of the valid checklists stored in the file."""
+    versions = set()
+    for key, stored in checklists.items():
+        try:
+            checklist = checklist_from_data(stored.get("data"))
+        except (ChecklistError, TypeError, KeyError, AttributeError) as error:
+            raise DataFileProblem(DAMAGED + f"checklist {key} cannot be read.") from error
+        if stored.get("version") != checklist.version:
+            raise DataFileProblem(DAMAGED + f"checklist {key} is stored under the wrong version.")
+        versions.add(checklist.version)
+    return versions

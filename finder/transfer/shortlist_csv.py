@@ -1,0 +1,104 @@
+"""The shortlist as a spreadsheet: exactly the rows on screen, in the same order, one column per
+provider field plus verdict, score, red flags and status history. No Flask.
+
+Provider fields are headed with the same words the import recognises, so a downloaded list can
+be imported again (into another finder, say) with every column found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, Mapping
+
+from finder.shortlist_filters import PAYMENT_CHOICES, TELEMEDICINE_CHOICES
+from finder.transfer.columns import TARGET_LABELS
+from finder.transfer.spreadsheet import write_csv
+
+__all__ = ["shortlist_csv", "status_history_words", "COLUMNS"]
+
+
+class Words:
+    """Labels for the ids stored in a record."""
+
+    def __init__(self, vocabulary, verdict_names: Mapping[str, str],
+                 red_flag_labels: Mapping[str, str]):
+        self.vocabulary = vocabulary
+        self.verdict_names = verdict_names
+        self.red_flag_labels = red_flag_labels
+        self.telemedicine = dict(TELEMEDICINE_CHOICES)
+        self.payment = dict(PAYMENT_CHOICES)
+
+
+def _field(name: str) -> Callable[[Mapping, Words], str]:
+    return lambda row, words: str(row.get(name) or "")
+
+
+def _label(list_name: str, field: str) -> Callable[[Mapping, Words], str]:
+    return lambda row, words: (words.vocabulary.label(list_name, row.get(field))
+                               if row.get(field) else "")
+
+
+def _standing(row: Mapping) -> Mapping:
+    return row.get("standing") or {}
+
+
+def _local_date(stamp: str) -> str:
+    """The local calendar date of a stored timestamp (UTC, or local without a zone)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return (stamp or "")[:10]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.date().isoformat()
+
+
+def status_history_words(row: Mapping, words: Words) -> str:
+    """'2026-11-25 To call; 2026-11-26 Waiting for call back'."""
+    return "; ".join(f"{_local_date(change.get('at', ''))} "
+                     f"{words.vocabulary.label('statuses', change.get('status'))}"
+                     for change in row.get("status_history") or [])
+
+
+COLUMNS: list[tuple[str, Callable[[Mapping, Words], str]]] = [
+    (TARGET_LABELS["name"], _field("name")),
+    (TARGET_LABELS["practice"], _field("practice")),
+    (TARGET_LABELS["specialty"], _label("specialties", "specialty")),
+    (TARGET_LABELS["phone"], _field("phone")),
+    (TARGET_LABELS["website"], _field("website")),
+    (TARGET_LABELS["city"], _field("city")),
+    (TARGET_LABELS["state"], _field("state")),
+    (TARGET_LABELS["telemedicine"],
+     lambda row, words: words.telemedicine.get(row.get("telemedicine") or "unknown", "")),
+    (TARGET_LABELS["telemedicine_states"],
+     lambda row, words: ", ".join(row.get("telemedicine_states") or [])),
+    (TARGET_LABELS["payment"],
+     lambda row, words: words.payment.get(row.get("payment") or "unknown", "")),
+    (TARGET_LABELS["insurance_plans"], _field("insurance_plans")),
+    (TARGET_LABELS["referral_source"], _label("referral_sources", "referral_source")),
+    (TARGET_LABELS["referral_detail"], _field("referral_detail")),
+    (TARGET_LABELS["status"], _label("statuses", "status")),
+    (TARGET_LABELS["follow_up_on"], _field("follow_up_on")),
+    (TARGET_LABELS["tags"], lambda row, words: ", ".join(row.get("tags") or [])),
+    (TARGET_LABELS["notes"], _field("notes")),
+    ("Verdict", lambda row, words: words.verdict_names.get(
+        _standing(row).get("verdict") or "incomplete", "")),
+    ("Score (%)", lambda row, words: "" if _standing(row).get("percent") is None
+     else str(_standing(row)["percent"])),
+    ("Points", lambda row, words: (f"{_standing(row).get('earned', 0)} of "
+                                   f"{_standing(row).get('possible', 0)}")
+     if _standing(row).get("possible") else ""),
+    ("Red flags", lambda row, words: "; ".join(
+        words.red_flag_labels.get(flag, flag) for flag in _standing(row).get("red_flags") or [])),
+    ("Status history", status_history_words),
+    ("Last contact", lambda row, words: (_standing(row).get("last_call_at") or "")[:16]
+     .replace("T", " ")),
+    ("Added on", lambda row, words: _local_date(row.get("created_at") or "")
+     if row.get("created_at") else ""),
+]
+
+
+def shortlist_csv(rows: list[Mapping], words: Words) -> bytes:
+    """The rows as a CSV file, in the order given."""
+    return write_csv([header for header, _ in COLUMNS],
+                     [[value(row, words) for _, value in COLUMNS] for row in rows])
