@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from finder.services import directory, services
 from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
-__all__ = ["bp", "shortlist_view"]
+__all__ = ["bp", "shortlist_view", "COMPARE_MIN", "COMPARE_MAX"]
+
+COMPARE_MIN, COMPARE_MAX = 2, 4
 
 bp = Blueprint("shortlist", __name__)
 
@@ -37,7 +40,75 @@ def index():
                  key=lambda p: p["follow_up_on"])
     return render_template("shortlist/index.html", filters=filters, query=query, view=view,
                            due=due, sorts=SORTS, remove_links=_remove_links(filters, query),
-                           today=today)
+                           today=today, ticked=set(request.args.getlist("id")),
+                           view_args=_view_args(request.args),
+                           trashed=len(directory().trashed_providers()))
+
+
+@bp.route("/compare")
+def compare():
+    """Two to four providers side by side. `id` names each; `back` carries the shortlist
+    view they were ticked in, so going back keeps the filters and the ticks."""
+    back_args = _view_args(MultiDict(parse_qsl(request.args.get("back", "")[:2000])))
+    ids = list(dict.fromkeys(request.args.getlist("id")))[:50]
+    found = {i: _provider_or_none(i) for i in ids}
+    providers = [p for p in found.values() if p is not None]
+    chosen = [str(p["id"]) for p in providers]
+    problem = _compare_problem(len(providers), [i for i, p in found.items() if p is None])
+    if problem:
+        title, advice, status = problem
+        return render_template("shortlist/compare_problem.html", title=title, advice=advice,
+                               chosen=providers, back=_shortlist_url(back_args, chosen)), status
+    standings = {p["id"]: directory().standing(p["id"]) for p in providers}
+    return render_template(
+        "shortlist/compare.html", providers=providers, standings=standings,
+        answers={pid: {a.question_id: a for a in standing.answers}
+                 for pid, standing in standings.items()},
+        checklist=services().checklist, back=_shortlist_url(back_args, chosen),
+        without={p["id"]: _compare_url([i for i in chosen if i != str(p["id"])], back_args)
+                 for p in providers})
+
+
+def _provider_or_none(text: str) -> dict | None:
+    if not (text.isascii() and text.isdigit() and len(text) < 12):
+        return None
+    return directory().provider(int(text))
+
+
+def _compare_problem(count: int, missing: list[str]):
+    """(title, advice, HTTP status) when the chosen providers cannot be compared."""
+    if missing:
+        which = ", ".join(m[:20] for m in missing[:3])
+        return ("A provider you chose is not here",
+                f"No provider with the number {which} is on your shortlist: it may have been "
+                "moved to the trash, or the address is mistyped. Go back to the shortlist and "
+                "tick the providers again.", 404)
+    if count < COMPARE_MIN:
+        return ("Choose at least two providers",
+                f"To compare, tick {COMPARE_MIN} to {COMPARE_MAX} providers on the shortlist, "
+                f"then press “Compare”. You ticked {count}.", 400)
+    if count > COMPARE_MAX:
+        return ("Choose at most four providers",
+                f"Up to {COMPARE_MAX} providers fit side by side. You ticked {count}: untick "
+                "some on the shortlist, then press “Compare” again.", 400)
+    return None
+
+
+def _view_args(args: MultiDict) -> list[tuple[str, str]]:
+    """The query-string pairs that make a shortlist view (everything but ticks)."""
+    return [(k, v) for k, vs in args.lists() for v in vs if k not in ("id", "back")]
+
+
+def _shortlist_url(view_args: list[tuple[str, str]], ticked: list[str]) -> str:
+    args = view_args + [("id", i) for i in ticked]
+    return url_for("shortlist.index") + ("?" + urlencode(args) if args else "")
+
+
+def _compare_url(ids: list[str], view_args: list[tuple[str, str]]) -> str:
+    args = [("id", i) for i in ids]
+    if view_args:
+        args.append(("back", urlencode(view_args)))
+    return url_for("shortlist.compare") + "?" + urlencode(args)
 
 
 def _remove_links(filters, query) -> list[tuple[str, str]]:
