@@ -4,6 +4,7 @@ screenshots and PDFs go."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,7 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from finder.directory import STORE_INDEXES
+from playwright.sync_api import expect
+
+from finder.checklist import load_checklist
+from finder.directory import STORE_INDEXES, Directory
 from finder.storage import Store
 
 CHROMIUM = os.environ.get("FINDER_CHROMIUM", "/usr/bin/chromium")
@@ -80,3 +84,27 @@ def artifact(name: str) -> Path:
     """Where a test keeps a screenshot or PDF for people to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+def seed_provider(server, **fields) -> int:
+    """Add a provider from another process, as a second finder would."""
+    directory = Directory(server.store(), load_checklist(REPO / "data"))
+    record = {"name": "Dr Test", "phone": "555-123-4567", "status": "to_call", **fields}
+    return directory.add_provider(record)
+
+
+def open_new_call(page, server, provider_id: int) -> int:
+    page.goto(f"{server.url}/providers/{provider_id}")
+    page.get_by_role("button", name="Start a call").click()
+    page.wait_for_url(re.compile(r"/calls/\d+$"))
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def wait_saved(page, timeout: int = 10_000) -> None:
+    # Locator assertions, not wait_for_function: the page's CSP forbids string evaluation.
+    expect(page.locator("#save-status-text")).to_have_text(
+        re.compile(r"^All answers saved"), timeout=timeout)
+
+
+def stored_call(server, call_id: int) -> dict:
+    return server.store().get("calls", call_id)

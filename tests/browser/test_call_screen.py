@@ -11,36 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from finder.checklist import load_checklist
-from finder.directory import Directory
-
-from browser_support import REPO, artifact
-
-DATA = REPO / "data"
-
-
-def seed_provider(server, **fields) -> int:
-    """Add a provider from another process, as a second finder would."""
-    directory = Directory(server.store(), load_checklist(DATA))
-    record = {"name": "Dr Test", "phone": "555-123-4567", "status": "to_call", **fields}
-    return directory.add_provider(record)
-
-
-def open_new_call(page, server, provider_id: int) -> int:
-    page.goto(f"{server.url}/providers/{provider_id}")
-    page.get_by_role("button", name="Start a call").click()
-    page.wait_for_url(re.compile(r"/calls/\d+$"))
-    return int(page.url.rsplit("/", 1)[1])
-
-
-def wait_saved(page, timeout: int = 10_000) -> None:
-    # Locator assertions, not wait_for_function: the page's CSP forbids string evaluation.
-    expect(page.locator("#save-status-text")).to_have_text(
-        re.compile(r"^All answers saved"), timeout=timeout)
-
-
-def stored_call(server, call_id: int) -> dict:
-    return server.store().get("calls", call_id)
+from browser_support import (artifact, open_new_call, seed_provider, stored_call,
+                             wait_saved)
 
 
 def tab_until(page, predicate_js: str, limit: int = 60) -> None:
