@@ -41,6 +41,7 @@ def test_provider_page_links_the_phone_and_shows_the_details(client):
     ("phone", "12", "Enter a phone number with its digits"),
     ("website", "not a website", "Enter a web address"),
     ("website", "javascript:alert(1)", "Enter a web address"),
+    ("website", "[", "Enter a web address"),  # found by the fuzzer: urlsplit raised
     ("state", "Narnia", "Not a valid choice"),
     ("status", "bribed", "Not a valid choice"),
     ("follow_up_on", "next tuesday", "Not a valid date value"),

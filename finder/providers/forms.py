@@ -52,8 +52,12 @@ def _website(form, field) -> None:
     value = normalise_website(field.data)
     if not value:
         return
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unbalanced "[" reads as a broken IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or "." not in parts.netloc \
+            or any(ch.isspace() or ord(ch) < 32 for ch in value):
         raise ValidationError("Enter a web address such as drsmith.com or "
                               "https://www.clinic.org/team.")
 
