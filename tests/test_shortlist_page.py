@@ -264,7 +264,8 @@ def test_compare_offers_to_take_one_out_when_there_are_more_than_two(client, sho
     page = client.get(compare_url(shortlist["lee"], shortlist["ruiz"], shortlist["park"])
                       ).get_data(as_text=True)
     links = [unescape(h) for h in re.findall(
-        r'<a class="small no-print" href="([^"]+)">Take out of this comparison</a>', page)]
+        r'<a class="small no-print compare-table__out" href="([^"]+)">Take out of this '
+        r'comparison</a>', page)]
     assert len(links) == 3
     assert parse_qsl(urlsplit(links[0]).query) == [("id", str(shortlist["ruiz"])),
                                                    ("id", str(shortlist["park"]))]
