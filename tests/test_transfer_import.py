@@ -366,3 +366,14 @@ def test_without_a_valid_token_nothing_is_imported_and_the_ticks_stay(csrf_app, 
                            data=MultiDict(form_values(page, "import-form")))
     assert response.status_code == 302
     assert len(csrf_app.extensions["finder"].directory.providers()) == 3  # with row 7
+
+
+def test_what_the_file_holds_is_shown_as_text_never_run(client):
+    token = uploaded(client, '<script>alert(1)</script>,Phone\n"<img src=x onerror=alert(2)>",1\n')
+    columns = client.get(f"/import-export/list/{token}").get_data(as_text=True)
+    page = client.get(f"/import-export/list/{token}/preview",
+                      query_string={"column_0": "name", "column_1": ""}).get_data(as_text=True)
+    for html in (columns, page):
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in columns
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page

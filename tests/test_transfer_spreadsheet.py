@@ -93,6 +93,11 @@ def test_wrong_widths_name_the_rows():
     assert "(and rows 3, 4, 5, 6, 7, …)" in str(caught.value)
 
 
+def test_too_many_columns_are_refused():
+    with pytest.raises(CsvProblem, match="The first row has 101 columns"):
+        read_csv((",".join(f"c{n}" for n in range(101)) + "\n" + "x," * 100 + "x\n").encode())
+
+
 def test_too_many_rows_are_refused():
     raw = b"Name\n" + b"".join(b"Dr %d\n" % n for n in range(5001))
     with pytest.raises(CsvProblem, match="more than 5,000 rows"):

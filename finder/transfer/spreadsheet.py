@@ -15,10 +15,11 @@ import csv
 import io
 from dataclasses import dataclass
 
-__all__ = ["CsvProblem", "ParsedCsv", "MAX_ROWS", "neutralise", "restore_cell", "write_csv",
+__all__ = ["CsvProblem", "ParsedCsv", "MAX_ROWS", "MAX_COLUMNS", "neutralise", "restore_cell", "write_csv",
            "read_csv"]
 
 MAX_ROWS = 5000
+MAX_COLUMNS = 100
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = (",", ";", "\t")
 SAVE_AS_CSV = ("In your spreadsheet program, choose “Save as” or “Download”, pick "
@@ -77,6 +78,11 @@ def read_csv(raw: bytes, max_rows: int = MAX_ROWS) -> ParsedCsv:
                 continue  # a blank line, or a row of empty cells
             if header is None:
                 header = [cell.strip() for cell in cells]
+                if len(header) > MAX_COLUMNS:
+                    raise CsvProblem(
+                        f"The first row has {len(header):,} columns; finder reads lists of up "
+                        f"to {MAX_COLUMNS}. Check that the first row names the columns, or "
+                        "delete the columns you do not need.")
                 continue
             rows.append((number, cells))
             if len(rows) > max_rows:
