@@ -237,14 +237,14 @@ class Directory:
 
     def standing(self, provider_id: int) -> Standing:
         """The provider's standing from all of its calls."""
-        with self.store.transaction():
+        with self.store.reading():
             record = self._require_provider(provider_id, include_deleted=True)
             return self._standing_from(self.calls_for(provider_id),
                                        record.get("cleared_flags") or {})
 
     def standing_of_calls(self, provider_id: int, calls: list[dict]) -> Standing:
         """The standing from some of a provider's calls (e.g. all but the one on screen)."""
-        with self.store.transaction():
+        with self.store.reading():
             record = self._require_provider(provider_id, include_deleted=True)
             return self._standing_from(calls, record.get("cleared_flags") or {})
 

@@ -326,7 +326,8 @@ class Store:
         self._index_fields = {t: list(f) for t, f in (indexes or {}).items()}
         self._indexes: dict[tuple[str, str], _Index] = {}
         self._thread_lock = threading.RLock()
-        self._depth = 0
+        self._depth = 0  # nesting of transaction(), which may write
+        self._reading_depth = 0
         self._tables: dict[str, dict[str, dict]] = {}
         self._pending = _Pending({}, {})
         self._snapshot_identity: tuple | None = None
@@ -454,6 +455,24 @@ class Store:
             finally:
                 if outermost:
                     self._file_lock.release()
+
+    @contextmanager
+    def reading(self) -> Iterator["Store"]:
+        """For reads: the thread lock, and the file lock only when another process has
+        written since we last looked, which two stat calls tell. Writes need transaction()."""
+        with self._thread_lock:
+            if self._depth == 0 and self._reading_depth == 0 and self._changed_on_disk():
+                with self._file_lock:
+                    self._catch_up()
+            self._reading_depth += 1
+            try:
+                yield self
+            finally:
+                self._reading_depth -= 1
+
+    def _changed_on_disk(self) -> bool:
+        return (_identity(self.snapshot_path) != self._snapshot_identity
+                or _identity(self.journal_path) != self._journal_identity)
 
     def _catch_up(self) -> None:
         """Bring memory up to date with what other processes wrote since we last looked."""
@@ -603,18 +622,18 @@ class Store:
 
     def get(self, table: str, doc_id: int) -> dict | None:
         """One document with its id, as a copy the caller may change; None if absent."""
-        with self.transaction():
+        with self.reading():
             document = self._tables.get(table, {}).get(str(doc_id))
             return None if document is None else dict(copy.deepcopy(document), id=int(doc_id))
 
     def all(self, table: str) -> list[dict]:
         """Every document of a table with its id (read-only: see the class docstring)."""
-        with self.transaction():
+        with self.reading():
             return [dict(d, id=int(k)) for k, d in self._tables.get(table, {}).items()]
 
     def find(self, table: str, field: str, value: Any) -> list[dict]:
         """Documents whose field equals value; uses an index when the field has one."""
-        with self.transaction():
+        with self.reading():
             documents = self._tables.get(table, {})
             index = self._indexes.get((table, field))
             if index is not None:
@@ -634,12 +653,12 @@ class Store:
             return bool(self._table(table).remove(doc_ids=[int(doc_id)]))
 
     def count(self, table: str) -> int:
-        with self.transaction():
+        with self.reading():
             return len(self._tables.get(table, {}))
 
     def tables(self) -> dict[str, dict[str, dict]]:
         """A deep copy of all data, as it would be written to a snapshot."""
-        with self.transaction():
+        with self.reading():
             return copy.deepcopy(self._tables)
 
     def _meta(self) -> dict:
@@ -647,7 +666,7 @@ class Store:
 
     def meta(self, key: str, default: Any = None) -> Any:
         """A value kept in the meta table (settings that travel with the data)."""
-        with self.transaction():
+        with self.reading():
             return copy.deepcopy(self._meta().get(key, default))
 
     def set_meta(self, key: str, value: Any) -> None:
