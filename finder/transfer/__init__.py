@@ -100,7 +100,7 @@ def upload_data_file():
         return _hub(data_form=form, status=400)
     raw = form.data_file.data.read()
     try:
-        _, summary = data_file.parse_export(raw, services().checklist.version)
+        data_file.parse_export(raw, services().checklist.version)
     except data_file.DataFileProblem as problem:
         form.data_file.errors.append(str(problem))
         return _hub(data_form=form, status=400)
@@ -134,9 +134,9 @@ def restore_preview(token: str):
         return redirect(url_for("shortlist.index"))
     current = data_file.summarise(services().store.tables())
     return render_template("transfer/restore_preview.html", form=form, summary=summary,
-                           current=current, name=pending.original_name(_data_dir(), token,
-                                                                       "json"),
-                           token=token), 400 if form.errors else 200
+                           current=current,
+                           name=pending.original_name(_data_dir(), token, "json")), \
+        400 if form.errors else 200
 
 
 BACKUP_NAME = re.compile(r"^finder-[0-9-]+-before-replace\.json$")

@@ -11,7 +11,6 @@ form.
 from __future__ import annotations
 
 import re
-from typing import Mapping
 
 from werkzeug.datastructures import MultiDict
 
