@@ -50,8 +50,10 @@ def init_app(app: Flask) -> None:
 
 
 def _keep_session() -> None:
-    # A persistent session keeps the form token valid across browser restarts.
-    session.permanent = True
+    # A persistent session keeps the form token valid across browser restarts. Set only
+    # once: setting it marks the session changed, which re-signs the cookie every time.
+    if not session.permanent:
+        session.permanent = True
 
 
 def _security_headers(response):

@@ -23,6 +23,7 @@ import copy
 import datetime as dt
 import json
 import os
+import shutil
 import threading
 import zlib
 from contextlib import contextmanager
@@ -105,6 +106,21 @@ def _write_file_atomically(path: Path, data: bytes) -> None:
     os.close(fd)
     os.replace(temporary, path)
     _fsync_folder(path.parent)
+
+
+def _copy_file_atomically(source: Path, target: Path) -> None:
+    temporary = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    try:
+        with open(source, "rb") as reader, open(temporary, "wb") as writer:
+            os.chmod(temporary, 0o600)
+            shutil.copyfileobj(reader, writer, 1 << 20)
+            writer.flush()
+            os.fsync(writer.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, target)
+    _fsync_folder(target.parent)
 
 
 def _identity(path: Path) -> tuple | None:
@@ -695,7 +711,11 @@ class Store:
             self.backup_folder.mkdir(exist_ok=True, mode=0o700)
             stamp = self._now().strftime("%Y%m%d-%H%M%S-%f")
             path = self.backup_folder / f"finder-{stamp}-{_safe_name(reason)}.json"
-            _write_file_atomically(path, _dump(self._tables))
+            if self._journal_offset:
+                self._compact()
+            # The snapshot now holds everything: copy the file rather than serialise the
+            # data again, which would briefly need as much memory as the data themselves.
+            _copy_file_atomically(self.snapshot_path, path)
             self._last_backup_at = self._now()
             self._prune_backups()
             return path
