@@ -50,7 +50,8 @@ MAIN_NAV = [
     ("providers.new", "Add a provider"),
     ("resources.where_to_look", "Where to look"),
     ("schedules.check", "Check a schedule"),
-    ("summaries.clinician_brief", "Clinician brief"),
+    ("summaries.timeline", "Medication timeline"),
+    ("summaries.index", "Print"),
     ("resources.glossary", "Words explained"),
     ("transfer.index", "Import and export"),
 ]

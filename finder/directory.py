@@ -352,3 +352,18 @@ class Directory:
             for provider in found:
                 self.trash_provider(provider["id"])
             return len(found)
+
+    # -- the medication timeline ---------------------------------------------------------
+
+    TIMELINE, TIMELINE_ID = "timeline", 1  # one record: the user's own timeline
+
+    def timeline(self) -> dict:
+        """The user's medication timeline as saved, or {} before the first save."""
+        record = self.store.get(self.TIMELINE, self.TIMELINE_ID) or {}
+        record.pop("id", None)
+        return record
+
+    def save_timeline(self, data: dict[str, Any]) -> None:
+        """Replace the medication timeline with `data`, stamped with when it was saved."""
+        with self.store.transaction():
+            self.store.put(self.TIMELINE, self.TIMELINE_ID, dict(data, updated_at=self.now()))

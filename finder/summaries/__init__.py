@@ -1,18 +1,27 @@
-"""Printable pages: a provider's scored summary, to show family or bring to an appointment."""
+"""Printable pages: a provider's scored summary, the shortlist report, the blank checklist for
+calls on paper, the clinician brief and the medication timeline; each also as a PDF.
+
+Every page is built once as a `Printable` (finder.summaries.printing) and served both as HTML
+for the browser's Print and as a PDF download made from that same HTML.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 
 from finder.content import load_clinician_brief
 from finder.lookups import provider_or_404
 from finder.presenting import call_labels
 from finder.services import directory, services
+from finder.shortlist import shortlist_view
+from finder.summaries.printing import Printable, printable
 
-__all__ = ["bp", "sources_cited"]
+__all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows",
+           "short_date"]
 
 bp = Blueprint("summaries", __name__)
 
@@ -29,19 +38,100 @@ def sources_cited(standing, checklist) -> list[str]:
     return list(dict.fromkeys(cited))
 
 
-@bp.route("/providers/<int:provider_id>/summary")
-def provider(provider_id: int):
+def short_call_names(calls: list[dict]) -> dict[int, str]:
+    """Each call's name for a narrow space on paper: 'call 2, nurse or assistant'."""
+    vocabulary = services().vocabulary
+    names = {}
+    for number, call in enumerate(calls, start=1):
+        who = call.get("spoke_with")
+        names[call["id"]] = f"call {number}" + (
+            f", {vocabulary.label('call_roles', who).lower()}" if who else "")
+    return names
+
+
+def checklist_sources(checklist) -> list[str]:
+    """Ids of the sources behind the whole checklist (questions and red flags)."""
+    cited = [s for key in ("questions", "red_flags")
+             for item in checklist.data[key] for s in item.get("sources", [])]
+    return list(dict.fromkeys(cited))
+
+
+@bp.app_template_filter()
+def short_date(iso: str | None) -> str:
+    """'2026-11-25' -> '25 Nov 2026', for narrow columns; unreadable text comes back as is."""
+    try:
+        return dt.date.fromisoformat((iso or "")[:10]).strftime("%-d %b %Y")
+    except ValueError:
+        return iso or ""
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+@bp.route("/print")
+def index():
+    """The printable pages, each with what it is for."""
+    return render_template("summaries/index.html")
+
+
+@printable(bp, "/providers/<int:provider_id>/summary", "provider")
+def provider(provider_id: int) -> Printable:
+    """One provider's scored summary: verdict and red flags first, then every answer."""
     record = provider_or_404(provider_id)
     calls = directory().calls_for(provider_id)
     standing = directory().standing(provider_id)
     checklist = services().checklist
-    return render_template(
-        "summaries/provider.html", provider=record, calls=calls, standing=standing,
-        checklist=checklist, calls_by_id=call_labels(calls, services().vocabulary),
-        cited=sources_cited(standing, checklist), printed_on=dt.date.today().isoformat())
+    return Printable("summaries/provider.html", dict(
+        provider=record, calls=calls, standing=standing, checklist=checklist,
+        calls_by_id=call_labels(calls, services().vocabulary),
+        short_call_names=short_call_names(calls),
+        cited=sources_cited(standing, checklist), printed_on=_today()),
+        ["summary", record["name"]])
 
 
-@bp.route("/print/clinician-brief")
-def clinician_brief():
+@printable(bp, "/print/clinician-brief", "clinician_brief")
+def clinician_brief() -> Printable:
+    """One page on the method for a willing doctor who has not run a hyperbolic taper."""
     brief = load_clinician_brief(Path(current_app.config["CONTENT_DIR"]))
-    return render_template("summaries/clinician_brief.html", brief=brief)
+    return Printable("summaries/clinician_brief.html", dict(brief=brief, printed_on=_today()),
+                     ["clinician brief"])
+
+
+@printable(bp, "/print/checklist", "checklist")
+def checklist() -> Printable:
+    """The screening questions, red flags and practical questions as a form for paper."""
+    current = services().checklist
+    return Printable("summaries/checklist.html", dict(
+        checklist=current, cited=checklist_sources(current), printed_on=_today()),
+        ["call checklist"])
+
+
+@printable(bp, "/print/shortlist", "shortlist")
+def shortlist() -> Printable:
+    """The shortlist as filtered on screen, as a ranked table."""
+    args = request.args.copy()
+    args.poplist("paper")
+    _, _, view = shortlist_view(args)
+    current = services().checklist
+    return Printable("summaries/shortlist.html", dict(
+        view=view, rows=report_rows(view.rows), query_string=_query_string(args),
+        cited=checklist_sources(current), checklist_version=current.version,
+        printed_on=_today()),
+        ["shortlist"])
+
+
+def report_rows(rows: list[dict]) -> list[dict]:
+    """The shortlist rows with what the report shows beside each: rank and red flag names."""
+    flags = services().checklist.red_flags
+    return [{"rank": rank, "provider": row,
+             "red_flags": [flags[f]["label"] if f in flags else f
+                           for f in (row.get("standing") or {}).get("red_flags") or []]}
+            for rank, row in enumerate(rows, start=1)]
+
+
+def _query_string(args) -> str:
+    return urlencode(list(args.items(multi=True)))
+
+
+from finder.summaries import timeline  # noqa: E402,F401  (registers the timeline pages)
