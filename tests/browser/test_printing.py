@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+from playwright.sync_api import expect
 
 from finder.checklist import load_checklist
 from finder.directory import Directory
@@ -368,3 +369,59 @@ def test_the_pdf_download_is_the_same_page_printed_by_the_app(seeded):
         keep_pngs(path, name)
         assert page_count(pdf_text(path)) == pages, name
         assert words_outside_content(path) == [], name
+
+
+# -- on screen -------------------------------------------------------------------------------
+
+
+def test_the_timeline_is_filled_in_saved_and_printed_in_the_browser(server, page):
+    page.goto(f"{server.url}/timeline")
+    page.screenshot(path=artifact("timeline-form-empty.png"), full_page=True)
+    page.get_by_label("Medicine 1, medicine").fill("Clonazepam")
+    page.get_by_label("Medicine 1, dose").fill("1")
+    page.get_by_label("Medicine 1, started").fill("2016-04-01")
+    page.get_by_label("Taper step 1, date").fill("2026-03-01")
+    page.get_by_label("Taper step 1, dose").fill("two")
+    page.get_by_role("button", name="Save", exact=True).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Taper step 1, dose: Enter the dose as a number")
+    page.screenshot(path=artifact("timeline-form-mistake.png"), full_page=True)
+    alert.get_by_role("link", name="Taper step 1, dose").click()
+    expect(page.get_by_label("Taper step 1, dose")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    page.get_by_role("button", name="Save and add more rows").click()
+    expect(page.get_by_role("status")).to_contain_text("4 more rows for taper steps")
+    expect(page.locator('input[name$="-on"][name^="steps-"]')).to_have_count(1 + 3 + 4)
+    page.get_by_label("Taper step 2, date").fill("2026-04-01")
+    page.get_by_label("Taper step 2, dose").fill("1.8")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Saved. You can print it now.")
+    page.get_by_role("link", name="See it as printed").first.click()
+    expect(page.locator("main")).to_contain_text("10 %")
+    expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+    page.screenshot(path=artifact("timeline-printed-screen.png"), full_page=True)
+
+
+def test_the_print_page_and_the_checklist_on_screen(server, page):
+    page.goto(f"{server.url}/print")
+    expect(page.get_by_role("link", name="Print", exact=True)).to_have_attribute(
+        "aria-current", "page")
+    page.screenshot(path=artifact("print-list.png"), full_page=True)
+    page.goto(f"{server.url}/print/checklist")
+    page.screenshot(path=artifact("checklist-screen.png"), full_page=True)
+
+
+def test_paper_is_black_on_white_even_in_the_dark_theme(seeded, page):
+    server, ids = seeded
+    page.context.add_cookies([{"name": "finder_theme", "value": "dark", "url": server.url}])
+    page.emulate_media(media="print", color_scheme="dark")
+    page.goto(f"{server.url}/providers/{ids['typical']}/summary")
+    colours = page.evaluate("""() => {
+        const style = (selector) => getComputedStyle(document.querySelector(selector));
+        return {page: style('body').backgroundColor, text: style('body').color,
+                link: style('main a').color, badge: style('.badge').backgroundColor,
+                bar: style('.print-bar').display};
+    }""")
+    assert colours == {"page": "rgb(255, 255, 255)", "text": "rgb(0, 0, 0)",
+                       "link": "rgb(0, 0, 0)", "badge": "rgb(255, 255, 255)", "bar": "none"}
