@@ -16,10 +16,20 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
-__all__ = ["BROWSER_NAMES", "PdfUnavailable", "find_browser", "html_to_pdf"]
+__all__ = ["BROWSER_NAMES", "KNOWN_LOCATIONS", "PdfUnavailable", "find_browser", "html_to_pdf"]
 
-# Tried in order on PATH when FINDER_CHROMIUM does not name a browser.
+# Tried in order on PATH when FINDER_CHROMIUM does not name a browser, then the places the
+# usual installers put them on macOS and Windows (where browsers are rarely on PATH).
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "microsoft-edge")
+KNOWN_LOCATIONS = (
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+    r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
+)
 TIMEOUT_SECONDS = 60
 _FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
           "--disable-component-update", "--disable-sync", "--disable-extensions",
@@ -31,9 +41,10 @@ class PdfUnavailable(RuntimeError):
     """No PDF could be made; the message says why, in words a user can act on."""
 
 
-def find_browser(environ: Mapping[str, str] | None = None) -> str | None:
+def find_browser(environ: Mapping[str, str] | None = None,
+                 locations: Iterable[str] = KNOWN_LOCATIONS) -> str | None:
     """The path of a Chromium-family browser: FINDER_CHROMIUM if set, else the first of
-    BROWSER_NAMES on PATH; None when there is none."""
+    BROWSER_NAMES on PATH, else the first of `locations` that exists; None when none does."""
     environ = os.environ if environ is None else environ
     named = (environ.get("FINDER_CHROMIUM") or "").strip()
     if named:
@@ -42,7 +53,7 @@ def find_browser(environ: Mapping[str, str] | None = None) -> str | None:
         found = shutil.which(name, path=environ.get("PATH"))
         if found:
             return found
-    return None
+    return next((place for place in locations if os.access(place, os.X_OK)), None)
 
 
 def html_to_pdf(html: str, stylesheets: Iterable[Path], browser: str,

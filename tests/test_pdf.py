@@ -49,7 +49,14 @@ def test_browsers_on_the_path_are_tried_in_order(tmp_path):
 
 
 def test_no_browser_at_all_is_none(tmp_path):
-    assert pdf.find_browser({"PATH": str(tmp_path)}) is None
+    assert pdf.find_browser({"PATH": str(tmp_path)}, locations=()) is None
+
+
+@needs_posix
+def test_a_browser_in_a_usual_install_place_is_found_when_none_is_on_the_path(tmp_path):
+    installed = executable(tmp_path, "Google Chrome")
+    places = [str(tmp_path / "not-here"), str(installed)]
+    assert pdf.find_browser({"PATH": ""}, locations=places) == str(installed)
 
 
 @needs_posix
