@@ -4,12 +4,14 @@ filters and used by views that need the same words."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from flask import Flask
 
 __all__ = ["init_app", "call_labels", "human_date", "human_datetime"]
 
 
+@lru_cache(maxsize=4096)
 def human_date(iso: str | None) -> str:
     """'2026-11-25' -> 'Wed 25 Nov 2026'; anything unreadable comes back as it was."""
     if not iso:
@@ -20,6 +22,7 @@ def human_date(iso: str | None) -> str:
         return iso
 
 
+@lru_cache(maxsize=4096)
 def human_datetime(iso: str | None) -> str:
     """'2026-11-25T14:05' -> 'Wed 25 Nov 2026, 14:05'."""
     if not iso:

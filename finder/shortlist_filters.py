@@ -1,16 +1,20 @@
 """Shortlist filters, search and sorting, read from the query string.
 
 Pure module: no Flask. Each filter is a small object looked up by its query-string key. It
-parses its own values, tests a provider row, counts how many rows each of its values would
-match given the other filters, and describes itself in words, so that any filtered view is a
-URL and can be printed with a sentence saying what it shows.
+parses its own values, tells which of its values a provider row has, counts how many rows
+each value would match given the other filters, and describes itself in words, so that any
+filtered view is a URL and can be printed with a sentence saying what it shows.
+
+Counting asks each row once per filter for its values (not once per value), so a shortlist
+of thousands filters in one pass per filter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Collection, Iterable, Mapping
 
 __all__ = [
     "Filter",
@@ -41,7 +45,7 @@ class Filter:
     key: str
     label: str
     choices: list[tuple[str, str]]
-    test: Callable[[Row, str], bool]
+    values_of: Callable[[Row], Collection[str]]  # the filter's values this row has
     template: str  # e.g. "status is {labels}"; {lower} gives the labels in lower case
 
     def selected(self, get_list: GetList) -> list[str]:
@@ -49,9 +53,9 @@ class Filter:
         known = {value for value, _ in self.choices}
         return list(dict.fromkeys(v for v in get_list(self.key) if v in known))
 
-    def matches(self, row: Row, values: list[str]) -> bool:
+    def matches(self, row: Row, values: Collection[str]) -> bool:
         """Several values of one filter mean any of them; no values means no filtering."""
-        return not values or any(self.test(row, value) for value in values)
+        return not values or any(value in values for value in self.values_of(row))
 
     def label_of(self, value: str) -> str:
         return dict(self.choices).get(value, value)
@@ -69,34 +73,31 @@ def _one_of(labels: list[str]) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
-def _field_is(name: str) -> Callable[[Row, str], bool]:
-    return lambda row, value: (row.get(name) or "") == value
+def _field(name: str, missing: str = "") -> Callable[[Row], tuple[str]]:
+    return lambda row: (row.get(name) or missing,)
 
 
 def _standing(row: Row) -> Mapping:
     return row.get("standing") or {}
 
 
-def _covers_state(row: Row, state: str) -> bool:
-    remote = row.get("telemedicine") == "yes" and state in (row.get("telemedicine_states") or [])
-    return row.get("state") == state or remote
+def _states_covered(row: Row) -> Collection[str]:
+    remote = (row.get("telemedicine_states") or ()) if row.get("telemedicine") == "yes" else ()
+    return {row.get("state") or "", *remote}
 
 
-def _follow_up(today: str) -> Callable[[Row, str], bool]:
-    def test(row: Row, value: str) -> bool:
+def _follow_up(today: str) -> Callable[[Row], tuple[str]]:
+    def values_of(row: Row) -> tuple[str]:
         date = row.get("follow_up_on") or ""
-        return {"due": bool(date) and date <= today,
-                "later": date > today,
-                "none": not date}[value]
-    return test
+        return ("none",) if not date else ("due",) if date <= today else ("later",)
+    return values_of
 
 
-def _score_band(row: Row, value: str) -> bool:
+def _score_band(row: Row) -> tuple[str]:
     percent = _standing(row).get("percent")
-    if value == "unscored":
-        return percent is None
-    low, high = (int(part) for part in value.split("-"))
-    return percent is not None and low <= percent <= high
+    if percent is None:
+        return ("unscored",)
+    return ("80-100",) if percent >= 80 else ("50-79",) if percent >= 50 else ("0-49",)
 
 
 SCORE_BANDS = [("80-100", "80–100 %"), ("50-79", "50–79 %"), ("0-49", "0–49 %"),
@@ -107,31 +108,29 @@ def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
                   tags: Iterable[str] = ()) -> list[Filter]:
     """Every shortlist filter, in the order the page shows them."""
     return [
-        Filter("status", "Status", vocabulary.choices("statuses"), _field_is("status"),
+        Filter("status", "Status", vocabulary.choices("statuses"), _field("status"),
                "with status {labels}"),
         Filter("verdict", "Verdict", list(verdict_labels.items()),
-               lambda row, value: (_standing(row).get("verdict") or "incomplete") == value,
+               lambda row: (_standing(row).get("verdict") or "incomplete",),
                "with verdict {labels}"),
         Filter("red_flags", "Red flags", [("none", "No red flags"), ("any", "A red flag")],
-               lambda row, value: bool(_standing(row).get("red_flags")) == (value == "any"),
+               lambda row: ("any",) if _standing(row).get("red_flags") else ("none",),
                "with {lower}"),
         Filter("score", "Score", SCORE_BANDS, _score_band, "score {lower}"),
         Filter("state", "State (in person or by video)", vocabulary.state_choices(),
-               _covers_state, "in or covering {labels}"),
+               _states_covered, "in or covering {labels}"),
         Filter("telemedicine", "Video visits", TELEMEDICINE_CHOICES,
-               lambda row, value: (row.get("telemedicine") or "unknown") == value,
-               "video visits: {lower}"),
+               _field("telemedicine", "unknown"), "video visits: {lower}"),
         Filter("specialty", "Specialty", vocabulary.choices("specialties"),
-               _field_is("specialty"), "specialty {labels}"),
-        Filter("payment", "Insurance or self-pay", PAYMENT_CHOICES,
-               lambda row, value: (row.get("payment") or "unknown") == value,
+               _field("specialty"), "specialty {labels}"),
+        Filter("payment", "Insurance or self-pay", PAYMENT_CHOICES, _field("payment", "unknown"),
                "payment: {lower}"),
         Filter("referral", "How you heard of them", vocabulary.choices("referral_sources"),
-               _field_is("referral_source"), "heard of through {labels}"),
+               _field("referral_source"), "heard of through {labels}"),
         Filter("follow_up", "Follow-up", FOLLOW_UP_CHOICES, _follow_up(today.isoformat()),
                "follow-up {lower}"),
         Filter("tag", "Your tags", [(t, t) for t in sorted(set(tags), key=str.lower)],
-               lambda row, value: value in (row.get("tags") or []), "tagged {labels}"),
+               lambda row: row.get("tags") or (), "tagged {labels}"),
     ]
 
 
@@ -209,11 +208,12 @@ def run_query(rows: list[Row], filters: list[Filter], query: ShortlistQuery) -> 
 
 def _options(filter_: Filter, rows, passes, active, query) -> list[Option]:
     position = active.index(filter_) if filter_ in active else None
-    others = [row for row, ok in zip(rows, passes)
-              if all(v for i, v in enumerate(ok) if i != position)]
+    values_of = filter_.values_of  # each row's values are distinct already
+    counts = Counter(value for row, ok in zip(rows, passes)
+                     if all(v for i, v in enumerate(ok) if i != position)
+                     for value in values_of(row))
     chosen = query.selected.get(filter_.key, [])
-    return [Option(value, label, sum(1 for row in others if filter_.test(row, value)),
-                   value in chosen)
+    return [Option(value, label, counts[value], value in chosen)
             for value, label in filter_.choices]
 
 

@@ -201,3 +201,14 @@ def test_a_request_body_over_the_limit_gets_a_clear_413(client):
     response = client.post("/providers/new", data={"notes": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
     assert "That file is too large" in response.get_data(as_text=True)
+
+
+def test_provider_text_is_escaped_everywhere_it_is_shown(client):
+    hostile = '<script>alert("x")</script>'
+    add_provider(client, name=f"Dr {hostile}", practice=hostile, city=hostile,
+                 tags=f"{hostile}, fine")
+    for url in ("/", "/providers/1", "/providers/1/summary", "/compare?id=1&id=1"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page, url
+    assert "Dr &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in client.get("/").get_data(
+        as_text=True)

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from finder.services import directory, services
+from finder.shortlist.rows import shortlist_rows
 from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
 __all__ = ["bp", "shortlist_view", "COMPARE_MIN", "COMPARE_MAX"]
@@ -18,31 +19,40 @@ COMPARE_MIN, COMPARE_MAX = 2, 4
 bp = Blueprint("shortlist", __name__)
 
 
-def shortlist_view(args):
+def shortlist_view(args, rows: list[dict] | None = None):
     """The providers the query string asks for, with filters, counts and a description.
-    Shared by the page, its printed report and its CSV export."""
-    rows = directory().providers()
-    checklist = services().checklist
-    verdicts = {v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]}
+    Shared by the page, its printed report and its CSV export. `rows`, when given, are the
+    providers not in the trash, already read."""
+    rows = directory().providers() if rows is None else rows
     tags = {tag for row in rows for tag in row.get("tags") or []}
-    filters = build_filters(services().vocabulary, verdicts, dt.date.today(), tags)
+    filters = build_filters(services().vocabulary, _verdict_names(), dt.date.today(), tags)
     query = ShortlistQuery.parse(args.getlist, filters)
     return filters, query, run_query(rows, filters, query)
 
 
+def _verdict_names() -> dict[str, str]:
+    return {v["id"]: v["label"] for v in services().checklist.data["verdict"]["labels"]}
+
+
 @bp.route("/")
 def index():
-    filters, query, view = shortlist_view(request.args)
+    records = directory().store.all("providers")
+    everyone = [p for p in records if not p.get("deleted_at")]
+    filters, query, view = shortlist_view(request.args, everyone)
     today = dt.date.today().isoformat()
-    due = sorted((p for p in directory().providers()
+    due = sorted((p for p in everyone
                   if p.get("follow_up_on") and p["follow_up_on"] <= today
                   and p.get("status") not in ("ruled_out", "booked")),
                  key=lambda p: p["follow_up_on"])
+    link_base = url_for("providers.show", provider_id=0)[:-1]  # one url_for, not one per row
+    rows = shortlist_rows(view.rows, services().vocabulary, _verdict_names(),
+                          lambda provider_id: f"{link_base}{provider_id}")
     return render_template("shortlist/index.html", filters=filters, query=query, view=view,
-                           due=due, sorts=SORTS, remove_links=_remove_links(filters, query),
+                           rows=rows, due=due, sorts=SORTS,
+                           remove_links=_remove_links(filters, query),
                            today=today, ticked=set(request.args.getlist("id")),
                            view_args=_view_args(request.args),
-                           trashed=len(directory().trashed_providers()))
+                           trashed=len(records) - len(everyone))
 
 
 @bp.route("/compare")
