@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import ipaddress
 import socket
 import sys
@@ -90,6 +92,7 @@ def serve(host: str, port: int, data_dir: Path | None, threads: int) -> None:
                           "TRUSTED_HOSTS": trusted})
     except DamagedDataError as error:
         _fail(str(error))
+    _limit_malloc_arenas()
     problem = _port_problem(host, port)
     if problem is None:
         try:
@@ -244,6 +247,20 @@ def set_password(data_dir: Path | None, password: str) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_password_hash(folder, generate_password_hash(password))
     click.echo("Password set. Only its hash is stored.")
+
+
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Ask glibc to share its memory pools between the server's threads.
+
+    By default each thread that allocates a large page gets its own pool, and memory freed in
+    one is not reused by another: with eight threads drawing a shortlist of thousands, the
+    process grew by half again. Ignored where the C library has no mallopt (macOS, Windows).
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # -8 is M_ARENA_MAX in glibc's malloc.h
+    except (OSError, AttributeError):
+        pass
 
 
 def _port_problem(host: str, port: int) -> str | None:

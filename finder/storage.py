@@ -166,7 +166,10 @@ def read_data_file(path: Path) -> dict:
     """Parse a snapshot or backup file and check its shape; raise DamagedDataError if unfit."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = path.read_text(encoding="utf-8")  # text, not bytes: one copy fewer in memory
+    except UnicodeDecodeError as error:
+        raise DamagedDataError(f"{path} is not UTF-8 text: it was not written by finder.") \
+            from error
     except OSError as error:
         raise DamagedDataError(f"{path} cannot be read: {error.strerror}.") from error
     if not raw.strip():

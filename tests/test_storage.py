@@ -251,6 +251,7 @@ def test_damage_in_the_middle_of_the_journal_stops_start_up(tmp_path):
     (b"", "is empty"),
     (b'{"providers": {"1": {"name": "cut', "cut off or is not valid JSON"),
     (b"not json at all", "cut off or is not valid JSON"),
+    (b"\xff\xfe\x00\x01 binary", "is not UTF-8 text"),
     (b'{"providers": {}}', "no schema version"),
     (b'{"meta": {"1": {"schema_version": 999}}}', "newer version of finder"),
 ])

@@ -7,8 +7,8 @@ import datetime as dt
 import re
 import secrets
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect,
+                   render_template, request, stream_with_context, url_for)
 
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
@@ -20,7 +20,7 @@ from finder.transfer.columns import IGNORE, TARGET_LABELS, guess_mapping, mappin
 from finder.transfer.forms import (DataFileUploadForm, ListUploadForm, column_field_name,
                                    mapping_form)
 from finder.transfer.review import review_rows
-from finder.transfer.shortlist_csv import Words, shortlist_csv
+from finder.transfer.shortlist_csv import Words, shortlist_csv_chunks
 from finder.transfer.spreadsheet import MAX_ROWS as CSV_MAX_ROWS
 from finder.transfer.spreadsheet import CsvProblem, read_csv
 
@@ -71,7 +71,9 @@ def shortlist_csv_download():
     words = Words(services().vocabulary,
                   {v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]},
                   {f["id"]: f["label"] for f in checklist.data["red_flags"]})
-    return _download(shortlist_csv(view.rows, words), "text/csv; charset=utf-8",
+    # Streamed, like the shortlist page: thousands of rows need not sit in memory at once.
+    return _download(stream_with_context(shortlist_csv_chunks(view.rows, words)),
+                     "text/csv; charset=utf-8",
                      f"finder-shortlist-{dt.date.today().isoformat()}.csv")
 
 
@@ -83,7 +85,7 @@ def data_json():
     return _download(content, "application/json", f"finder-data-{stamp}.json")
 
 
-def _download(content: bytes, content_type: str, filename: str) -> Response:
+def _download(content, content_type: str, filename: str) -> Response:
     response = Response(content, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,13 +8,13 @@ be imported again (into another finder, say) with every column found.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from finder.shortlist_filters import PAYMENT_CHOICES, TELEMEDICINE_CHOICES
 from finder.transfer.columns import TARGET_LABELS
-from finder.transfer.spreadsheet import write_csv
+from finder.transfer.spreadsheet import csv_chunks
 
-__all__ = ["shortlist_csv", "status_history_words", "COLUMNS"]
+__all__ = ["shortlist_csv", "shortlist_csv_chunks", "status_history_words", "COLUMNS"]
 
 
 class Words:
@@ -100,5 +100,10 @@ COLUMNS: list[tuple[str, Callable[[Mapping, Words], str]]] = [
 
 def shortlist_csv(rows: list[Mapping], words: Words) -> bytes:
     """The rows as a CSV file, in the order given."""
-    return write_csv([header for header, _ in COLUMNS],
-                     [[value(row, words) for _, value in COLUMNS] for row in rows])
+    return b"".join(shortlist_csv_chunks(rows, words))
+
+
+def shortlist_csv_chunks(rows: list[Mapping], words: Words) -> Iterator[bytes]:
+    """The same file in pieces, each row's cells worked out only as it is written."""
+    return csv_chunks([header for header, _ in COLUMNS],
+                      ([value(row, words) for _, value in COLUMNS] for row in rows))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["CsvProblem", "ParsedCsv", "MAX_ROWS", "MAX_COLUMNS", "neutralise", "restore_cell", "write_csv",
@@ -51,14 +52,26 @@ def restore_cell(cell: str) -> str:
     return cell
 
 
-def write_csv(header: list[str], rows: list[list[str]]) -> bytes:
+def write_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
     """A CSV file (UTF-8 with a byte-order mark, CRLF line ends) with every cell neutralised."""
+    return b"".join(csv_chunks(header, rows))
+
+
+def csv_chunks(header: list[str], rows: Iterable[list[str]],
+               rows_per_chunk: int = 200) -> Iterator[bytes]:
+    """The same file in pieces, so a long list can be sent without holding all of it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(cell) for cell in header])
-    for row in rows:
+    prefix = "\ufeff"
+    for number, row in enumerate(rows, start=1):
         writer.writerow([neutralise(str(cell)) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if number % rows_per_chunk == 0:
+            yield (prefix + buffer.getvalue()).encode("utf-8")
+            prefix = ""
+            buffer.seek(0)
+            buffer.truncate()
+    yield (prefix + buffer.getvalue()).encode("utf-8")
 
 
 def read_csv(raw: bytes, max_rows: int = MAX_ROWS) -> ParsedCsv:
