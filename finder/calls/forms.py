@@ -8,6 +8,7 @@ the whole form (no JavaScript) and a single autosaved field are validated the sa
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -68,10 +69,29 @@ def _practical_field(question: dict, vocabulary):
     return StringField(question["ask"], validators=[Optional(), Length(max=500)])
 
 
+# Building the class (some 60 fields and their choices) took a third of the call screen's
+# time, so each (checklist, vocabulary) pair builds it once. The classes are never changed
+# after they are made, so sharing them between requests is safe.
+_FORM_CLASSES: OrderedDict[tuple[int, int], tuple[Checklist, Any, type]] = OrderedDict()
+
+
+def cached_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
+    """interview_form_class, remembered for the last few checklist and vocabulary pairs."""
+    key = (id(checklist), id(vocabulary))
+    cached = _FORM_CLASSES.get(key)
+    if cached is None or cached[0] is not checklist or cached[1] is not vocabulary:
+        cached = (checklist, vocabulary, interview_form_class(checklist, vocabulary))
+        _FORM_CLASSES[key] = cached
+        while len(_FORM_CLASSES) > 16:
+            _FORM_CLASSES.popitem(last=False)
+    _FORM_CLASSES.move_to_end(key)
+    return cached[2]
+
+
 def interview_form(checklist: Checklist, vocabulary, call: dict | None = None,
                    formdata=None, **kwargs) -> FlaskForm:
     """The interview form, filled from a stored call when no form data are posted."""
-    form_class = interview_form_class(checklist, vocabulary)
+    form_class = cached_form_class(checklist, vocabulary)
     data = form_data_for(call, checklist) if call is not None else None
     if formdata is None:
         return form_class(data=data, **kwargs)
@@ -83,7 +103,7 @@ def single_field_form(checklist: Checklist, vocabulary, name: str, value: Any) -
     values = value if isinstance(value, list) else [value]
     formdata = MultiDict([(name, "y" if v is True else str(v)) for v in values
                           if v not in (None, False)])
-    return interview_form_class(checklist, vocabulary)(formdata=formdata, meta={"csrf": False})
+    return cached_form_class(checklist, vocabulary)(formdata=formdata, meta={"csrf": False})
 
 
 def field_value(field) -> Any:
