@@ -98,3 +98,17 @@ def submit_form(page: str, form_id: str, **changes) -> MultiDict:
             if item is not None:
                 data.add(name, item)
     return data
+
+
+def needs(found, message: str):
+    """Skip with a reason when a tool the test needs is missing here; in CI (CI=true), where
+    .ci/run installs it, fail instead so that nothing is skipped silently."""
+    import os
+
+    import pytest
+
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " CI must run this test.", pytrace=False)
+    pytest.skip(message)

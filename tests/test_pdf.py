@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from finder import pdf
+from support import needs
 
 needs_posix = pytest.mark.skipif(sys.platform == "win32", reason="stand-in browsers are sh scripts")
 
@@ -110,8 +111,6 @@ def test_a_browser_that_cannot_start_says_so(tmp_path):
 
 
 def test_the_real_chromium_prints_when_installed():
-    browser = pdf.find_browser()
-    if browser is None:
-        pytest.skip("no Chromium-family browser on this computer")
+    browser = needs(pdf.find_browser(), "No Chromium-family browser on this computer.")
     data = pdf.html_to_pdf("<h1>finder</h1>", [], browser)
     assert data.startswith(b"%PDF")

@@ -17,7 +17,7 @@ from finder.checklist import load_checklist
 from finder.shortlist import shortlist_view
 from finder.summaries.printing import file_name
 
-from support import REPO, add_provider, save_field, start_call
+from support import REPO, add_provider, needs, save_field, start_call
 
 PRINTABLE = ["/print/clinician-brief", "/print/checklist", "/print/shortlist",
              "/print/timeline", "/providers/{id}/summary"]
@@ -121,8 +121,7 @@ def test_a_pdf_for_a_provider_not_there_is_a_404(client, no_browser):
 
 
 def test_the_real_chromium_makes_a_named_pdf_that_is_never_cached(client, lee):
-    if pdf.find_browser() is None:
-        pytest.skip("no Chromium-family browser on this computer")
+    needs(pdf.find_browser(), "No Chromium-family browser on this computer.")
     response = client.get(f"/providers/{lee}/summary.pdf")
     with response:
         assert response.status_code == 200
