@@ -92,6 +92,10 @@ class Directory:
         """Every provider not in the trash (read-only records)."""
         return [p for p in self.store.all(PROVIDERS) if not p.get("deleted_at")]
 
+    def provider_records(self) -> list[dict]:
+        """Every provider record, those in the trash included (read-only records)."""
+        return self.store.all(PROVIDERS)
+
     def trashed_providers(self) -> list[dict]:
         return [p for p in self.store.all(PROVIDERS) if p.get("deleted_at")]
 
@@ -203,15 +207,17 @@ class Directory:
             return edit
 
     def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
-        """Mark a call ended and move its provider to a status and follow-up date."""
+        """Mark a call ended and move its provider to a status, and to the follow-up date
+        when one is given (an empty one keeps the provider's date)."""
         with self.store.transaction():
             call = self.call(call_id)
             if call is None:
                 raise LookupError(f"no call {call_id}")
             self.store.update(CALLS, call_id, {"ended": True, "updated_at": self.now()})
-            self.update_provider(call["provider_id"],
-                                 {"status": status, "follow_up_on": follow_up_on},
-                                 via=f"call {call_id}")
+            changes = {"status": status}
+            if follow_up_on:
+                changes["follow_up_on"] = follow_up_on
+            self.update_provider(call["provider_id"], changes, via=f"call {call_id}")
 
     def delete_call(self, call_id: int) -> dict:
         """Set a call aside (it can be put back with restore_call) and return it."""

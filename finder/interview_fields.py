@@ -120,7 +120,10 @@ def _write(call: dict, ref: FieldRef, value: Any, checklist: Checklist, now: str
     group = call.setdefault(_ITEM_KINDS[ref.kind][1], {})
     entry = dict(group.get(ref.item) or {})
     entry[_value_key(ref, checklist)] = value
-    entry["at"] = now
+    if not ref.kind.endswith("_note"):
+        # "at" is when the answer or tick was given: a red flag cleared after that stays
+        # cleared when only its note is edited later.
+        entry["at"] = now
     group[ref.item] = entry
 
 

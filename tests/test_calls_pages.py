@@ -237,3 +237,28 @@ def test_summary_shows_which_call_each_answer_came_from(client, call):
     page = client.get(f"/providers/{provider_id}/summary").get_data(as_text=True)
     assert "(front desk)" in page and "(the clinician)" in page
     assert re.search(r"Knows Horowitz &amp; Taylor.*?call 1,", page, re.S)
+
+
+def test_editing_a_note_does_not_bring_back_a_cleared_red_flag(client, call, directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "flag-deadline", True, rev=0)
+    save_field(client, call_id, "answer-step_size", "fixed_mg", rev=0)
+    client.post(f"/providers/{provider_id}/red-flags/deadline/clear")
+    client.post(f"/providers/{provider_id}/red-flags/fixed_mg_steps/clear")
+    assert directory.provider(provider_id)["standing"]["red_flags"] == []
+    save_field(client, call_id, "flag_note-deadline", "they said six months", rev=0)
+    save_field(client, call_id, "answer_note-step_size", "0.25 mg steps", rev=0)
+    assert directory.provider(provider_id)["standing"]["red_flags"] == []
+    save_field(client, call_id, "answer-step_size", "unclear", rev=1)
+    save_field(client, call_id, "answer-step_size", "fixed_mg", rev=2)  # said again: counts
+    assert directory.provider(provider_id)["standing"]["red_flags"] == ["fixed_mg_steps"]
+
+
+def test_ending_a_call_without_a_date_keeps_the_providers_follow_up(client, directory):
+    provider_id = add_provider(client, name="Dr Dated", follow_up_on="2026-12-01")
+    call_id = start_call(client, provider_id)
+    save_field(client, call_id, "outcome", "left_message", rev=0)
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status=""))
+    record = directory.provider(provider_id)
+    assert record["status"] == "waiting" and record["follow_up_on"] == "2026-12-01"
