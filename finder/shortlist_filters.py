@@ -140,14 +140,21 @@ PAYMENT_CHOICES = [("insurance", "Takes insurance"), ("self_pay", "Self-pay only
                    ("both", "Insurance or self-pay"), ("unknown", "Not known")]
 
 
+# Best first: a verdict outranks any score (a "Not a match" at 100 % on two questions is
+# still not a match), then the score, then fewer red flags.
+VERDICT_RANK = {"strong": 0, "promising": 1, "incomplete": 2, "not_a_match": 3}
+
+
 def _sort_key_score(row: Row):
-    percent = _standing(row).get("percent")
-    return (percent is None, -(percent or 0), len(_standing(row).get("red_flags") or []),
+    standing = _standing(row)
+    percent = standing.get("percent")
+    return (VERDICT_RANK.get(standing.get("verdict") or "incomplete", 2), percent is None,
+            -(percent or 0), len(standing.get("red_flags") or []),
             (row.get("name") or "").lower())
 
 
 SORTS: dict[str, tuple[str, Callable[[Row], object], bool]] = {
-    "score": ("best score first", _sort_key_score, False),
+    "score": ("best match first", _sort_key_score, False),
     "name": ("name A to Z", lambda row: (row.get("name") or "").lower(), False),
     "last_contact": ("most recent contact first",
                      lambda row: _standing(row).get("last_call_at") or "", True),

@@ -41,7 +41,7 @@ def test_day_one(client):
     assert "2 of 3 providers" in filtered
     assert "Dr Ann Lee" in filtered and "Dr Kim Park" in filtered
     assert "Dr Marco Ruiz" not in filtered
-    assert "Providers with no red flags; best score first." in filtered
+    assert "Providers with no red flags; best match first." in filtered
     assert filtered.index("Dr Ann Lee") < filtered.index("Dr Kim Park")  # best first
 
     summary = client.get(f"/providers/{lee}/summary")

@@ -211,7 +211,7 @@ def test_selected_options_are_marked():
 
 def test_no_filters_are_described_plainly():
     view, _, _ = run()
-    assert view.description == "All providers, best score first."
+    assert view.description == "All providers, best match first."
 
 
 def test_the_view_is_described_in_one_sentence():
@@ -225,7 +225,7 @@ def test_the_view_is_described_in_one_sentence():
 def test_three_values_are_listed_with_commas_and_or():
     _, filters, query = run(status=["to_call", "called", "waiting"])
     assert describe(filters, query) == (
-        "Providers with status To call, Called or Waiting for call back; best score first.")
+        "Providers with status To call, Called or Waiting for call back; best match first.")
 
 
 def test_an_empty_result_names_each_filter_that_emptied_it():
@@ -289,8 +289,18 @@ def test_search_is_trimmed_and_limited():
 # -- sorting ------------------------------------------------------------------------------
 
 
-def test_default_sort_is_best_score_first_unscored_last():
-    assert names() == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Zoe Adams", "Dr Kim Park"]
+def test_default_sort_is_best_verdict_then_score():
+    assert names() == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Kim Park", "Dr Zoe Adams"]
+
+
+def test_a_verdict_outranks_a_higher_score():
+    rows = [provider("Dr Two Flags", verdict="not_a_match", percent=100,
+                     red_flags=["deadline", "refuses_liquid"]),
+            provider("Dr One Question", verdict="incomplete", percent=100),
+            provider("Dr Strong", verdict="strong", percent=91),
+            provider("Dr Promising", verdict="promising", percent=95, red_flags=["deadline"])]
+    assert [r["name"] for r in run(rows)[0].rows] == [
+        "Dr Strong", "Dr Promising", "Dr One Question", "Dr Two Flags"]
 
 
 def test_equal_scores_put_fewer_red_flags_first_then_name():

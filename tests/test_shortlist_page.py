@@ -70,10 +70,10 @@ def shortlist(client):
 def test_the_result_count_and_sentence_are_always_shown(client, shortlist):
     page = client.get("/").get_data(as_text=True)
     assert "4 of 4 providers" in page
-    assert "All providers, best score first." in page
+    assert "All providers, best match first." in page
     page = client.get("/?state=CA&red_flags=none").get_data(as_text=True)
     assert "1 of 4 providers" in page
-    assert "Providers with no red flags, in or covering California; best score first." in page
+    assert "Providers with no red flags, in or covering California; best match first." in page
     assert result_names(page) == ["Dr Ann Lee"]
 
 
@@ -166,10 +166,10 @@ def test_the_call_back_list_is_left_out_when_nothing_is_due(client):
     assert 'id="due-heading"' not in client.get("/").get_data(as_text=True)
 
 
-def test_sorting_by_score_puts_the_best_first(client, shortlist):
+def test_sorting_by_score_puts_the_best_match_first(client, shortlist):
     page = client.get("/").get_data(as_text=True)
-    names = result_names(page)
-    assert names[0] == "Dr Ann Lee" and names[-1] == "Dr Kim Park"  # unscored last
+    # Strong, then Promising, then not yet judged, then Not a match.
+    assert result_names(page) == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Kim Park", "Dr Zoe Adams"]
 
 
 def test_the_page_links_to_the_csv_of_the_same_view(client, shortlist):
