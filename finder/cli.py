@@ -65,15 +65,19 @@ def main(context: click.Context) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything other than this computer needs a password "
-                   "(see set-password).")
+              help="Address to listen on, e.g. 0.0.0.0 for every network. Anything other "
+                   "than this computer needs a password (see set-password).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
+@click.option("--allow-host", "allowed", multiple=True, metavar="NAME",
+              help="Another name or address this computer is reached by from the network "
+                   "(its own names and addresses are allowed already). Repeat for more.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help=DATA_DIR_HELP)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Requests handled at once.")
-def serve(host: str, port: int, data_dir: Path | None, threads: int) -> None:
+def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
+          threads: int) -> None:
     """Start finder and print its address."""
     from waitress import create_server
 
@@ -86,27 +90,24 @@ def serve(host: str, port: int, data_dir: Path | None, threads: int) -> None:
               "could read your notes. Set one first with\n\n"
               f'    finder set-password --data-dir "{folder}"\n\n'
               "or leave out --host to keep finder on this computer only.")
-    trusted = list(LOOPBACK_NAMES) + ([] if loopback else [host.strip("[]")])
+    # Checked before the data are opened, so a failed start changes nothing in the folder.
+    problem = _port_problem(host, port)
+    if problem is not None:
+        _fail(f"Could not listen on {host}:{port} ({problem}). Another program may be "
+              f"using that port: try  finder serve --port {port + 1}")
+    names = [] if loopback else network_names(host, allowed)
     try:
         app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": not loopback,
-                          "TRUSTED_HOSTS": trusted})
+                          "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names})
     except DamagedDataError as error:
         _fail(str(error))
     _limit_malloc_arenas()
-    problem = _port_problem(host, port)
-    if problem is None:
-        try:
-            server = create_server(app, host=host, port=port, threads=threads, ident="finder")
-        except OSError as error:  # taken between the check and now
-            problem = error.strerror
-    if problem is not None:
-        _fail(f"Could not listen on {host}:{port} ({problem}). Another program may be "
-              f"using that port: try --port {port + 1}.")
-    shown_host = f"[{host}]" if ":" in host else host
-    click.echo(f"finder is running at http://{shown_host}:{server.effective_port}/")
-    click.echo(f"Your data are in {folder}")
-    click.echo("Press Ctrl+C to stop.")
-    sys.stdout.flush()
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="finder")
+    except OSError as error:  # the port was taken between the check and now
+        _fail(f"Could not listen on {host}:{port} ({error.strerror}). Another program may "
+              f"be using that port: try  finder serve --port {port + 1}")
+    _announce(host, server.effective_port, folder, names)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -114,6 +115,34 @@ def serve(host: str, port: int, data_dir: Path | None, threads: int) -> None:
     finally:
         app.extensions["finder"].store.close()
         click.echo("finder stopped. Everything is saved.")
+
+
+def network_names(host: str, allowed: tuple[str, ...]) -> list[str]:
+    """The host names a browser on the network may use for this computer: the address
+    listened on (unless it means every address), this computer's own names and addresses,
+    and those given with --allow-host. Any other name is refused (DNS rebinding)."""
+    names = [name.strip("[]") for name in allowed]
+    if host not in ("0.0.0.0", "::", ""):
+        names.append(host.strip("[]"))
+    hostname = socket.gethostname()
+    names += [hostname, f"{hostname}.local", socket.getfqdn()]
+    try:
+        names += [info[4][0] for info in socket.getaddrinfo(hostname, None)]
+    except OSError:
+        pass  # no name service: the names above and --allow-host still work
+    return list(dict.fromkeys(n for n in names if n and ":" not in n))
+
+
+def _announce(host: str, port: int, folder: Path, names: list[str]) -> None:
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"finder is running at http://{shown_host}:{port}/")
+    if names:
+        click.echo("From other devices use one of: "
+                   + ", ".join(f"http://{name}:{port}/" for name in names))
+        click.echo("(another name? add --allow-host NAME)")
+    click.echo(f"Your data are in {folder}")
+    click.echo("Press Ctrl+C to stop.")
+    sys.stdout.flush()
 
 
 @main.command()

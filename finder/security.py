@@ -112,6 +112,8 @@ class SignInForm(FlaskForm):
 def _require_sign_in():
     if not current_app.config.get("PASSWORD_REQUIRED"):
         return None
+    if request.routing_exception is not None:
+        return None  # e.g. a refused host name: let its own calm answer through
     if session.get("signed_in") or request.endpoint in ("access.sign_in", "static"):
         return None
     return redirect(url_for("access.sign_in", next=request.full_path.rstrip("?")))

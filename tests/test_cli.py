@@ -104,12 +104,29 @@ def test_a_short_password_is_refused(tmp_path):
 def test_with_a_password_it_serves_the_network_behind_a_sign_in(served, tmp_path):
     CliRunner().invoke(cli.main, ["set-password", "--data-dir", str(tmp_path),
                                   "--password", "correct horse"])
-    result = run("serve", "--host", "0.0.0.0", "--data-dir", str(tmp_path))
+    result = run("serve", "--host", "0.0.0.0", "--allow-host", "192.0.2.2",
+                 "--data-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
+    assert "http://192.0.2.2:5000/" in result.output
     app = served[0]["app"]
     assert app.config["PASSWORD_REQUIRED"] is True
-    response = app.test_client().get("/", headers={"Host": "0.0.0.0:5000"})
+    client = app.test_client()
+    # A phone on the network uses this computer's address, as a browser sends it.
+    response = client.get("/", headers={"Host": "192.0.2.2:5000"})
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    assert client.get("/sign-in", headers={"Host": "192.0.2.2:5000"}).status_code == 200
+    # Any other name is refused with a calm answer, not a crash (DNS rebinding).
+    refused = client.get("/", headers={"Host": "evil.example:5000"})
+    assert refused.status_code == 400
+    assert "does not serve" in refused.get_data(as_text=True)
+
+
+def test_network_names_include_this_computers_own_names():
+    names = cli.network_names("0.0.0.0", ("finder.home",))
+    assert names[0] == "finder.home"
+    assert socket.gethostname() in names
+    assert "0.0.0.0" not in names
+    assert cli.network_names("192.0.2.7", ())[0] == "192.0.2.7"
 
 
 def test_a_damaged_data_file_stops_start_up_with_advice(served, tmp_path):
@@ -129,7 +146,8 @@ def test_a_port_in_use_gets_a_clear_message(tmp_path):
         port = busy.getsockname()[1]
         result = run("serve", "--port", str(port), "--data-dir", str(tmp_path))
     assert result.exit_code == 2
-    assert f"try --port {port + 1}" in result.output
+    assert f"try  finder serve --port {port + 1}" in result.output
+    assert not (tmp_path / "finder.json").exists()  # nothing was opened or backed up
 
 
 def test_backup_then_restore_brings_the_data_back_and_keeps_the_replaced_data(tmp_path):
