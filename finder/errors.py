@@ -15,13 +15,20 @@ MESSAGES = {
           "mistyped. Your shortlist has everything that is still there."),
     405: ("That action is not available here", "Use the buttons on the page instead."),
     413: ("That file is too large",
-          "finder accepts files up to 2 MB. Split the file into smaller parts and try again."),
+          "finder accepts up to {limit} here. Split the file into smaller parts and try "
+          "again."),
 }
+
+
+def _megabytes(size: int | None) -> str:
+    return f"{(size or 0) / (1024 * 1024):g} MB"
 
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     title, advice = MESSAGES.get(error.code, (error.name, "Go back and try again."))
+    if error.code == 413:  # the limit differs by form (a whole-data restore allows more)
+        advice = advice.format(limit=_megabytes(request.max_content_length))
     if error.description and error.description != type(error).description:
         advice = error.description  # a view said exactly what was wrong
     if request.is_json or request.accept_mimetypes.best == "application/json":

@@ -31,10 +31,16 @@ KNOWN_LOCATIONS = (
     r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
 )
 TIMEOUT_SECONDS = 60
-_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+_FLAGS = ["--headless", "--disable-gpu", "--disable-background-networking",
           "--disable-component-update", "--disable-sync", "--disable-extensions",
           "--no-first-run", "--no-default-browser-check", "--no-pdf-header-footer",
           "--print-to-pdf-no-header"]
+
+
+def _browser_flags() -> list[str]:
+    # Chromium will not start its sandbox as root (as in CI); anyone else keeps it.
+    running_as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    return _FLAGS + (["--no-sandbox"] if running_as_root else [])
 
 
 class PdfUnavailable(RuntimeError):
@@ -67,7 +73,7 @@ def html_to_pdf(html: str, stylesheets: Iterable[Path], browser: str,
             shutil.copyfile(sheet, work / Path(sheet).name)
         page, out = work / "page.html", work / "page.pdf"
         page.write_text(html, encoding="utf-8")
-        command = [browser, *_FLAGS, f"--user-data-dir={work / 'profile'}",
+        command = [browser, *_browser_flags(), f"--user-data-dir={work / 'profile'}",
                    f"--print-to-pdf={out}", page.as_uri()]
         _run(command, timeout)
         data = out.read_bytes() if out.exists() else b""

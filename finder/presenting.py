@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask import Flask
 
-__all__ = ["init_app", "call_labels", "human_date", "human_datetime"]
+__all__ = ["init_app", "call_labels", "first_upper", "human_date", "human_datetime"]
 
 
 @lru_cache(maxsize=4096)
@@ -17,9 +17,19 @@ def human_date(iso: str | None) -> str:
     if not iso:
         return ""
     try:
-        return dt.date.fromisoformat(iso[:10]).strftime("%a %-d %b %Y")
+        day = dt.date.fromisoformat(iso[:10])
+        return f"{day:%a} {day.day} {day:%b %Y}"  # not %-d: Windows has no such code
     except ValueError:
         return iso
+
+
+def short_date(iso: str | None) -> str:
+    """'2026-11-25' -> '25 Nov 2026', for narrow columns; unreadable text comes back as is."""
+    try:
+        day = dt.date.fromisoformat((iso or "")[:10])
+    except ValueError:
+        return iso or ""
+    return f"{day.day} {day:%b %Y}"
 
 
 @lru_cache(maxsize=4096)
@@ -33,7 +43,12 @@ def human_datetime(iso: str | None) -> str:
         return iso
     if moment.tzinfo is not None:
         moment = moment.astimezone()
-    return moment.strftime("%a %-d %b %Y, %H:%M")
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
+
+
+def first_upper(text: str) -> str:
+    """'call 2, Wed 25 Nov' -> 'Call 2, Wed 25 Nov' (Jinja's capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
 
 
 def call_labels(calls: list[dict], vocabulary) -> dict[int, dict]:
@@ -48,4 +63,6 @@ def call_labels(calls: list[dict], vocabulary) -> dict[int, dict]:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(human_date)
+    app.add_template_filter(short_date)
     app.add_template_filter(human_datetime)
+    app.add_template_filter(first_upper)

@@ -14,7 +14,7 @@ from finder.scoring import SCORING_REVISION
 from finder.storage import Store
 from finder.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["Services", "init_app", "services", "directory"]
+__all__ = ["Services", "init_app", "services", "directory", "verdict_names"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
                                         directory)
     app.jinja_env.globals.update(
         vocabulary=app.extensions["finder"].vocabulary, sources=sources,
-        verdict_names={v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]})
+        verdict_names=verdict_names(checklist))
 
 
 def _refresh_standings_if_rules_changed(store: Store, directory: Directory,
@@ -48,6 +48,12 @@ def _refresh_standings_if_rules_changed(store: Store, directory: Directory,
     if store.meta("standings_built_by") != key:
         directory.refresh_all_standings()
         store.set_meta("standings_built_by", key)
+
+
+def verdict_names(checklist: Checklist | None = None) -> dict[str, str]:
+    """Verdict ids and the words shown for them, from the checklist data."""
+    checklist = checklist or services().checklist
+    return {v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]}
 
 
 def services() -> Services:

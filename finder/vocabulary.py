@@ -40,9 +40,6 @@ class Vocabulary:
     def state_choices(self) -> list[tuple[str, str]]:
         return [(s["code"], s["name"]) for s in self.states]
 
-    def state_codes(self) -> set[str]:
-        return {s["code"] for s in self.states}
-
     def status_for_outcome(self, outcome_id: str) -> str | None:
         """The status a call's outcome moves the provider to."""
         for outcome in self.lists["call_outcomes"]:

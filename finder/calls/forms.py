@@ -8,6 +8,7 @@ the whole form (no JavaScript) and a single autosaved field are validated the sa
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -72,20 +73,24 @@ def _practical_field(question: dict, vocabulary):
 # Building the class (some 60 fields and their choices) took a third of the call screen's
 # time, so each (checklist, vocabulary) pair builds it once. The classes are never changed
 # after they are made, so sharing them between requests is safe.
+# Keyed by identity (the objects are unhashable) and holding them, so an id is not reused
+# while its entry lives; a lock, because waitress serves from several threads.
 _FORM_CLASSES: OrderedDict[tuple[int, int], tuple[Checklist, Any, type]] = OrderedDict()
+_FORM_CLASSES_LOCK = threading.Lock()
 
 
 def cached_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
     """interview_form_class, remembered for the last few checklist and vocabulary pairs."""
     key = (id(checklist), id(vocabulary))
-    cached = _FORM_CLASSES.get(key)
-    if cached is None or cached[0] is not checklist or cached[1] is not vocabulary:
-        cached = (checklist, vocabulary, interview_form_class(checklist, vocabulary))
-        _FORM_CLASSES[key] = cached
-        while len(_FORM_CLASSES) > 16:
-            _FORM_CLASSES.popitem(last=False)
-    _FORM_CLASSES.move_to_end(key)
-    return cached[2]
+    with _FORM_CLASSES_LOCK:
+        cached = _FORM_CLASSES.get(key)
+        if cached is None or cached[0] is not checklist or cached[1] is not vocabulary:
+            cached = (checklist, vocabulary, interview_form_class(checklist, vocabulary))
+            _FORM_CLASSES[key] = cached
+            while len(_FORM_CLASSES) > 16:
+                _FORM_CLASSES.popitem(last=False)
+        _FORM_CLASSES.move_to_end(key)
+        return cached[2]
 
 
 def interview_form(checklist: Checklist, vocabulary, call: dict | None = None,

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from finder.services import directory, services
+from finder.services import directory, services, verdict_names
 from finder.shortlist.rows import shortlist_rows
 from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
@@ -25,18 +25,14 @@ def shortlist_view(args, rows: list[dict] | None = None):
     providers not in the trash, already read."""
     rows = directory().providers() if rows is None else rows
     tags = {tag for row in rows for tag in row.get("tags") or []}
-    filters = build_filters(services().vocabulary, _verdict_names(), dt.date.today(), tags)
+    filters = build_filters(services().vocabulary, verdict_names(), dt.date.today(), tags)
     query = ShortlistQuery.parse(args.getlist, filters)
     return filters, query, run_query(rows, filters, query)
 
 
-def _verdict_names() -> dict[str, str]:
-    return {v["id"]: v["label"] for v in services().checklist.data["verdict"]["labels"]}
-
-
 @bp.route("/")
 def index():
-    records = directory().store.all("providers")
+    records = directory().provider_records()
     everyone = [p for p in records if not p.get("deleted_at")]
     filters, query, view = shortlist_view(request.args, everyone)
     today = dt.date.today().isoformat()
@@ -45,7 +41,7 @@ def index():
                   and p.get("status") not in ("ruled_out", "booked")),
                  key=lambda p: p["follow_up_on"])
     link_base = url_for("providers.show", provider_id=0)[:-1]  # one url_for, not one per row
-    rows = shortlist_rows(view.rows, services().vocabulary, _verdict_names(),
+    rows = shortlist_rows(view.rows, services().vocabulary, verdict_names(),
                           lambda provider_id: f"{link_base}{provider_id}")
     return render_template("shortlist/index.html", filters=filters, query=query, view=view,
                            rows=rows, due=due, sorts=SORTS,

@@ -20,8 +20,7 @@ from finder.services import directory, services
 from finder.shortlist import shortlist_view
 from finder.summaries.printing import Printable, printable
 
-__all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows",
-           "short_date"]
+__all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows"]
 
 bp = Blueprint("summaries", __name__)
 
@@ -54,15 +53,6 @@ def checklist_sources(checklist) -> list[str]:
     cited = [s for key in ("questions", "red_flags")
              for item in checklist.data[key] for s in item.get("sources", [])]
     return list(dict.fromkeys(cited))
-
-
-@bp.app_template_filter()
-def short_date(iso: str | None) -> str:
-    """'2026-11-25' -> '25 Nov 2026', for narrow columns; unreadable text comes back as is."""
-    try:
-        return dt.date.fromisoformat((iso or "")[:10]).strftime("%-d %b %Y")
-    except ValueError:
-        return iso or ""
 
 
 def _today() -> str:

@@ -12,7 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
 
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
-from finder.services import directory, services
+from finder.services import directory, services, verdict_names
 from finder.shortlist import shortlist_view
 from finder.storage import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
@@ -69,7 +69,7 @@ def shortlist_csv_download():
     _, _, view = shortlist_view(request.args)
     checklist = services().checklist
     words = Words(services().vocabulary,
-                  {v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]},
+                  verdict_names(checklist),
                   {f["id"]: f["label"] for f in checklist.data["red_flags"]})
     # Streamed, like the shortlist page: thousands of rows need not sit in memory at once.
     return _download(stream_with_context(shortlist_csv_chunks(view.rows, words)),
