@@ -200,6 +200,11 @@
     if (label) { label.textContent = standing.verdict_label; }
     var score = document.getElementById("live-verdict-score");
     if (score) { score.textContent = standing.percent === null ? "no score yet" : standing.percent + " %"; }
+    var flags = document.getElementById("live-verdict-flags");
+    if (flags && typeof standing.red_flags === "number") {
+      flags.textContent = standing.red_flags ?
+        ", " + standing.red_flags + " red flag" + (standing.red_flags === 1 ? "" : "s") : "";
+    }
   }
 
   // -- messages beside a field ----------------------------------------------------------------
