@@ -75,13 +75,15 @@ def load_resources(data_dir: Path | str) -> dict[str, Any]:
 def load_glossary(data_dir: Path | str) -> list[dict[str, Any]]:
     """Load data/glossary.toml and check it.
 
-    Returns the terms in file order, each a dict with id, term, explanation and sources.
+    Returns the terms in file order, each a dict with id, term, explanation and sources,
+    and where given `short` (the words as pages use them) and `shown_with` (ids of the
+    checklist items and where-to-look sections whose wording uses the term).
     Raises ContentError naming the file and its problems.
     """
     data_dir = Path(data_dir)
     data = _read_toml(data_dir, "glossary.toml")
     sources = load_sources(data_dir)
-    _raise_if_any("glossary.toml", _glossary_problems(data, sources))
+    _raise_if_any("glossary.toml", _glossary_problems(data, sources, _places(data_dir)))
     return copy.deepcopy(data["terms"])
 
 
@@ -294,15 +296,37 @@ def _no_specialist_problems(data: dict, sources: dict[str, dict]):
 # glossary.toml
 
 
-def _glossary_problems(data: dict, sources: dict[str, dict]):
+def _places(data_dir: Path) -> set[str]:
+    """Ids a glossary term can be shown with: every checklist item (question, red flag,
+    practical question) and every section of the where-to-look page."""
+    checklist = load_checklist(data_dir, load_sources(data_dir))
+    resources = _read_toml(data_dir, "resources.toml")
+    sections = [item.get("id") for item in resources.get("resources", [])
+                if isinstance(item, dict)]
+    return {*checklist.questions, *checklist.red_flags, *checklist.practical,
+            *sections, "call_script", "no_specialist"}
+
+
+def _glossary_problems(data: dict, sources: dict[str, dict], places: set[str]):
     terms, problems = _table_list(data, "terms", "glossary")
     yield from problems
     yield from _id_problems(terms, "glossary")
     seen_terms: set[str] = set()
     for term in terms:
         where = _label(term, "term")
-        yield from _unknown_field_problems(term, {"id", "term", "explanation", "sources"}, where)
+        yield from _unknown_field_problems(
+            term, {"id", "term", "short", "explanation", "shown_with", "sources"}, where)
         yield from _text_problems(term, ("term", "explanation"), where)
+        if "short" in term:
+            yield from _text_problems(term, ("short",), where)
+        shown_with = term.get("shown_with", [])
+        if not isinstance(shown_with, list):
+            yield f"{where}: 'shown_with' must be a list of ids"
+            shown_with = []
+        for place in shown_with:
+            if place not in places:
+                yield (f"{where}: shown_with names {place!r}, which is neither a checklist "
+                       "item nor a section of resources.toml")
         yield from _sentence_problems(term, "explanation", where)
         name = str(term.get("term", "")).strip().casefold()
         if name and name in seen_terms:

@@ -220,6 +220,13 @@ GLOSSARY_BREAKS = [
     pytest.param('explanation = "Staying on the same dose',
                  'explanation = "One. Two. Staying on the same dose',
                  "longer than 2 sentences", id="too-many-sentences"),
+    pytest.param('shown_with = ["adds_sleep_drugs"]', 'shown_with = ["adds_sleep_drug"]',
+                 "term 'z_drug': shown_with names 'adds_sleep_drug', which is neither",
+                 id="shown-with-unknown-place"),
+    pytest.param('shown_with = ["adds_sleep_drugs"]', 'shown_with = "adds_sleep_drugs"',
+                 "term 'z_drug': 'shown_with' must be a list", id="shown-with-not-a-list"),
+    pytest.param('short = "BIND"', 'short = " "', "term 'bind': 'short' is missing or empty",
+                 id="empty-short"),
 ]
 
 

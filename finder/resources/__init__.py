@@ -1,4 +1,5 @@
-"""Reference pages built from data/: where to look for clinicians, words explained, sources."""
+"""Reference pages built from data/: where to look for clinicians, words explained, sources;
+and the glossary lookups other pages use to explain a word in place (macros/terms.html)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,27 @@ def _content(folder: str, loader):
 
 def _load(loader):
     return _content(current_app.config["CONTENT_DIR"], loader)
+
+
+class UnknownTerm(LookupError):
+    """A page asked to explain a word that data/glossary.toml does not have."""
+
+
+@bp.app_template_global()
+def glossary_entry(term_id: str) -> dict:
+    """The glossary entry a page explains in place; an unknown id is a mistake in a
+    template, so it stops the page instead of showing nothing."""
+    for entry in _load(load_glossary):
+        if entry["id"] == term_id:
+            return entry
+    raise UnknownTerm(f"data/glossary.toml has no term {term_id!r}")
+
+
+@bp.app_template_global()
+def terms_shown_with(place_id: str) -> list[str]:
+    """Ids of the glossary terms whose `shown_with` names this checklist item or section."""
+    return [entry["id"] for entry in _load(load_glossary)
+            if place_id in entry.get("shown_with", [])]
 
 
 @bp.route("/where-to-look")
