@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from flask import Flask
 
-__all__ = ["init_app", "call_labels", "first_upper", "human_date", "human_datetime"]
+__all__ = ["init_app", "call_labels", "first_upper", "human_date", "human_datetime",
+           "SIGNAL_WORDS"]
 
 
 @lru_cache(maxsize=4096)
@@ -46,6 +47,11 @@ def human_datetime(iso: str | None) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
 
 
+# How an answer's signal (data/checklist.toml) reads on a badge: the call screen's own words.
+SIGNAL_WORDS = {"good": "Good sign", "partial": "Partly good", "bad": "Warning sign",
+                "unclear": "Unclear"}
+
+
 def first_upper(text: str) -> str:
     """'call 2, Wed 25 Nov' -> 'Call 2, Wed 25 Nov' (Jinja's capitalize would lower the rest)."""
     return text[:1].upper() + text[1:]
@@ -66,3 +72,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(short_date)
     app.add_template_filter(human_datetime)
     app.add_template_filter(first_upper)
+    app.jinja_env.globals["signal_words"] = SIGNAL_WORDS

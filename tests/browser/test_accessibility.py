@@ -263,7 +263,9 @@ def _post_pages(ids: dict) -> dict:
 
 def _open_every_disclosure(page) -> None:
     """Show what sits behind every details element (filters, words explained, the menu),
-    so that it is checked too."""
+    so that it is checked too — once the page has loaded, stylesheet and all (a page
+    reached by sending a form may still be loading)."""
+    page.wait_for_load_state()
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
@@ -362,18 +364,29 @@ def test_screenshots_of_the_main_pages_in_both_themes_and_at_both_widths(site, b
                     page.screenshot(path=path, full_page=True)
                     saved.append(path)
                     if (name, theme, size_name) in README_PICTURES:
-                        page.evaluate("window.scrollTo(0, 0)")
                         _readme_copy(page, README_PICTURES[(name, theme, size_name)])
             finally:
                 context.close()
     assert all(path.stat().st_size > 10_000 for path in saved)
 
 
-README_PICTURES = {("shortlist", "light", "laptop"): "shortlist.png",
-                   ("call-screen", "dark", "phone"): "call-screen-dark-phone.png"}
+# The README's two pictures: the shortlist as it opens on a laptop, and the call screen on
+# a phone in the dark theme, scrolled to the first question under the sticky save line.
+README_PICTURES = {("shortlist", "light", "laptop"): ("shortlist.png", None),
+                   ("call-screen", "dark", "phone"): ("call-screen-dark-phone.png",
+                                                      "#q-step_size")}
 
 
-def _readme_copy(page, filename: str) -> None:
+def _readme_copy(page, picture: tuple[str, str | None]) -> None:
     folder = os.environ.get("FINDER_README_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=Path(folder) / filename)
+    if not folder:
+        return
+    filename, scroll_to = picture
+    if scroll_to:  # just under the sticky save line
+        page.locator(scroll_to).evaluate("""element => window.scrollBy(0,
+            element.getBoundingClientRect().top
+            - document.getElementById('save-status').offsetHeight - 12)""")
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("() => window.getSelection().removeAllRanges()")  # no stray caret
+    page.screenshot(path=Path(folder) / filename)

@@ -67,6 +67,7 @@ def test_the_whole_journey_works_with_the_keyboard_alone(server, page):
     skip_to_content(page, "shortlist")
     tab_to(page, "main a.button--primary", "shortlist: Add a provider")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/providers/new$"))   # loaded, stylesheet included
     expect(page.locator("h1")).to_have_text("Add a provider")
     skip_to_content(page, "add a provider")
     tab_to(page, "#name", "add a provider: name")
@@ -74,6 +75,7 @@ def test_the_whole_journey_works_with_the_keyboard_alone(server, page):
     tab_to(page, "#phone", "add a provider: phone")
     page.keyboard.type("555-010-7788")
     page.keyboard.press("Enter")                        # sends the form, as in any text box
+    page.wait_for_url(re.compile(r"/providers/\d+(#main)?$"))
     expect(page.locator("h1")).to_have_text("Dr Kay Jones")
 
     # Provider page -> Start a call.
@@ -121,7 +123,7 @@ def test_the_whole_journey_works_with_the_keyboard_alone(server, page):
     page.keyboard.press("Enter")
 
     # The verdict, on the provider page.
-    page.wait_for_url(re.compile(r"/providers/\d+$"))
+    page.wait_for_url(re.compile(r"/providers/\d+(#main)?$"))
     verdict = page.locator("#verdict-heading")
     expect(verdict).to_contain_text("Promising")      # 10 of 11 points, but a red flag
     expect(page.locator(".red-flag-list")).to_contain_text("Fixed mg steps")
@@ -130,6 +132,7 @@ def test_the_whole_journey_works_with_the_keyboard_alone(server, page):
     skip_to_content(page, "provider page after the call")
     tab_to(page, "main a[href$='/summary']", "Printable summary")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/summary$"))
     expect(page.locator("h1")).to_contain_text("Dr Kay Jones")
     page.keyboard.press("Tab")
     assert not focus_state(page)["lost"]
