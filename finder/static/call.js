@@ -168,6 +168,8 @@
     delete waiting[name];
     remember();
     markField(name, "field-errors", "Not saved: " + message, []);
+    finishing = null;  // the call is not ended while an answer is refused
+    statusText.textContent = "One answer was not saved: see the message beside it.";
     sendNext();
   }
 
@@ -307,7 +309,7 @@
 
   var stops = Array.prototype.slice.call(
     document.querySelectorAll(".question, #red-flags, #practical, #end-call"));
-  var current = 0;
+  var current = -1;  // before the first question: the first J goes to question 1
 
   function stopIndexOf(element) {
     for (var i = 0; i < stops.length; i += 1) { if (stops[i].contains(element)) { return i; } }
@@ -316,7 +318,7 @@
 
   function goTo(index) {
     current = Math.max(0, Math.min(stops.length - 1, index));
-    var stop = stops[current];
+    var stop = stops[Math.max(current, 0)];
     var target = stop.querySelector("input:checked") || stop.querySelector("input, textarea, select");
     stop.scrollIntoView({block: "start"});
     (target || stop).focus({preventScroll: true});
@@ -343,7 +345,7 @@
       return;
     }
     var key = event.key.toLowerCase();
-    var stop = stops[current];
+    var stop = stops[Math.max(current, 0)];
     if (/^[1-9]$/.test(key) && stop && stop.classList.contains("question")) {
       var options = stop.querySelectorAll("input[type=radio][name^='answer-']");
       var option = options[Number(key) - 1];

@@ -32,6 +32,11 @@ def test_a_whole_call_with_the_keyboard_only(server, page):
     page.wait_for_url(re.compile(r"/calls/\d+$"))
     call_id = int(page.url.rsplit("/", 1)[1])
 
+    page.keyboard.press("j")                      # the first J goes to question 1
+    assert page.evaluate("document.activeElement.name") == "answer-step_size"
+    heading = page.locator("#q-step_size-heading").bounding_box()
+    bar = page.locator("#save-status").bounding_box()
+    assert heading["y"] >= bar["y"] + bar["height"] - 1  # not hidden under the save line
     page.keyboard.press("1")                      # question 1, first answer
     page.keyboard.press("j")
     page.keyboard.press("1")                      # question 2, first answer
