@@ -15,6 +15,9 @@ depends on the size of the change, not of the data. The snapshot is rewritten (t
 file, fsync, os.replace, fsync of the folder) at start-up and whenever the journal has grown
 past the snapshot's size, so replaying the journal stays cheap. A line cut off by a crash was
 never confirmed and is ignored; damage anywhere else stops finder rather than guessing.
+
+The crash-safe file operations are in finder.durable_files; what a data file must hold, its
+schema and migrations, in finder.data_format.
 """
 
 from __future__ import annotations
@@ -23,9 +26,7 @@ import copy
 import datetime as dt
 import json
 import os
-import shutil
 import threading
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,13 @@ from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
+
+from finder import data_format as formats
+from finder import durable_files as files
+# Re-exported: the rest of finder reaches storage through this module only.
+from finder.data_format import (META_ID, META_TABLE, SCHEMA_VERSION, DamagedDataError,
+                                StorageError, migrate_tables, newest_good_backup,
+                                read_data_file)
 
 __all__ = [
     "Store",
@@ -47,150 +55,13 @@ __all__ = [
     "migrate_tables",
 ]
 
-SCHEMA_VERSION = 1
 SNAPSHOT_NAME = "finder.json"
 JOURNAL_NAME = "finder.journal"
 LOCK_NAME = "finder.lock"
 BACKUP_DIR = "backups"
-META_TABLE = "meta"
-META_ID = "1"
 COMPACT_MIN_BYTES = 1 << 20
 DEFAULT_BACKUPS_KEPT = 14
 BACKUP_EVERY = dt.timedelta(days=1)
-
-# Each schema version above 1 has a function here that upgrades the tables from the version
-# before it. They run at start-up, after a backup of the old data.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
-
-
-class StorageError(Exception):
-    """A save could not be completed; the data on disk are unchanged and still valid."""
-
-
-class DamagedDataError(StorageError):
-    """The data file cannot be trusted; nothing was changed. The message says what to do."""
-
-
-# -- low-level file helpers -------------------------------------------------------------
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    """Write every byte or raise. Kept separate so tests can make the disk fail."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder for fsync; NTFS orders renames itself.
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_file_atomically(path: Path, data: bytes) -> None:
-    """Replace path with data so that a crash leaves either the old or the new file whole."""
-    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        _write_all(fd, data)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        temporary.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(temporary, path)
-    _fsync_folder(path.parent)
-
-
-def _copy_file_atomically(source: Path, target: Path) -> None:
-    temporary = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-    try:
-        with open(source, "rb") as reader, open(temporary, "wb") as writer:
-            os.chmod(temporary, 0o600)
-            shutil.copyfileobj(reader, writer, 1 << 20)
-            writer.flush()
-            os.fsync(writer.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    os.replace(temporary, target)
-    _fsync_folder(target.parent)
-
-
-def _identity(path: Path) -> tuple | None:
-    """What tells us another process replaced or changed a file since we last read it."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    return (info.st_ino, info.st_mtime_ns, info.st_size)
-
-
-def _encode_line(entry: dict) -> tuple[bytes, str]:
-    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    payload = text.encode("utf-8")
-    return b"%08x %s\n" % (zlib.crc32(payload), payload), text
-
-
-def _decode_line(line: bytes) -> dict | None:
-    """The entry on a journal line, or None when the line is incomplete or corrupt."""
-    if not line.endswith(b"\n") or len(line) < 10 or line[8:9] != b" ":
-        return None
-    payload = line[9:-1]
-    try:
-        if int(line[:8], 16) != zlib.crc32(payload):
-            return None
-        return json.loads(payload)
-    except ValueError:
-        return None
-
-
-def _check_tables(tables) -> None:
-    """Raise DamagedDataError unless tables look like finder's data at this schema."""
-    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
-        raise DamagedDataError("The data do not hold finder's tables.")
-    if not all(isinstance(d, dict) for t in tables.values() for d in t.values()):
-        raise DamagedDataError("The data hold something other than records.")
-    schema = tables.get(META_TABLE, {}).get(META_ID, {}).get("schema_version")
-    if schema != SCHEMA_VERSION:
-        raise DamagedDataError(f"The data are at schema {schema!r}, not {SCHEMA_VERSION}.")
-
-
-def read_data_file(path: Path) -> dict:
-    """Parse a snapshot or backup file and check its shape; raise DamagedDataError if unfit."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")  # text, not bytes: one copy fewer in memory
-    except UnicodeDecodeError as error:
-        raise DamagedDataError(f"{path} is not UTF-8 text: it was not written by finder.") \
-            from error
-    except OSError as error:
-        raise DamagedDataError(f"{path} cannot be read: {error.strerror}.") from error
-    if not raw.strip():
-        raise DamagedDataError(f"{path} is empty.")
-    try:
-        tables = json.loads(raw)
-    except ValueError as error:
-        raise DamagedDataError(
-            f"{path} is cut off or is not valid JSON ({error.msg} at line {error.lineno})."
-        ) from error
-    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
-        raise DamagedDataError(f"{path} does not hold finder's tables.")
-    schema = tables.get(META_TABLE, {}).get(META_ID, {}).get("schema_version")
-    if not isinstance(schema, int):
-        raise DamagedDataError(f"{path} has no schema version: it was not written by finder.")
-    if schema > SCHEMA_VERSION:
-        raise DamagedDataError(
-            f"{path} was written by a newer version of finder (data schema {schema}; "
-            f"this version reads up to {SCHEMA_VERSION}). Update finder to open it."
-        )
-    return tables
 
 
 # -- TinyDB plumbing ----------------------------------------------------------------------
@@ -376,8 +247,9 @@ class Store:
             leftover.unlink(missing_ok=True)
 
     def _start_empty(self) -> None:
-        tables = {META_TABLE: {META_ID: {"schema_version": SCHEMA_VERSION, "id_counters": {}}}}
-        _write_file_atomically(self.snapshot_path, _dump(tables))
+        meta = {"schema_version": formats.SCHEMA_VERSION, "id_counters": {}}
+        tables = {META_TABLE: {META_ID: meta}}
+        files.write_file_atomically(self.snapshot_path, formats.dump_tables(tables))
 
     def _load_all(self) -> None:
         """Read the snapshot and replay the whole journal into memory."""
@@ -385,13 +257,13 @@ class Store:
             raise DamagedDataError(self._damage_message(
                 f"{self.snapshot_path} is missing but its journal is still there."))
         try:
-            tables = read_data_file(self.snapshot_path)
+            tables = formats.read_data_file(self.snapshot_path)
         except DamagedDataError as error:
             raise DamagedDataError(self._damage_message(str(error))) from error
         self._tables = tables
-        self._snapshot_identity = _identity(self.snapshot_path)
+        self._snapshot_identity = files.identity(self.snapshot_path)
         self._journal_offset = 0
-        self._journal_identity = _identity(self.journal_path)
+        self._journal_identity = files.identity(self.journal_path)
         self._rebuild_indexes()
         self._replay_journal()  # keeps the indexes in step as it applies each line
 
@@ -404,7 +276,7 @@ class Store:
         except FileNotFoundError:
             return
         for number, line in enumerate(lines):
-            entry = _decode_line(line)
+            entry = files.decode_journal_line(line)
             if entry is None:
                 if number == len(lines) - 1:
                     break  # cut off by a crash before it was confirmed: never acknowledged
@@ -412,7 +284,7 @@ class Store:
                     f"{self.journal_path} has a damaged line in the middle."))
             self._apply(entry)
             self._journal_offset += len(line)
-        self._journal_identity = _identity(self.journal_path)
+        self._journal_identity = files.identity(self.journal_path)
 
     def _apply(self, entry: dict) -> None:
         for name, documents in entry.get("put", {}).items():
@@ -429,19 +301,19 @@ class Store:
 
     def _migrate_if_needed(self) -> None:
         version = self._meta()["schema_version"]
-        if version == SCHEMA_VERSION:
+        if version == formats.SCHEMA_VERSION:
             return
         self.backup(f"before-migration-from-schema-{version}")
-        self._tables = migrate_tables(self._tables)
+        self._tables = formats.migrate_tables(self._tables)
         self._rebuild_indexes()
         self._compact()
 
     def _compact(self) -> None:
         """Fold the journal into a new snapshot, then start an empty journal."""
-        _write_file_atomically(self.snapshot_path, _dump(self._tables))
-        _write_file_atomically(self.journal_path, b"")
-        self._snapshot_identity = _identity(self.snapshot_path)
-        self._journal_identity = _identity(self.journal_path)
+        files.write_file_atomically(self.snapshot_path, formats.dump_tables(self._tables))
+        files.write_file_atomically(self.journal_path, b"")
+        self._snapshot_identity = files.identity(self.snapshot_path)
+        self._journal_identity = files.identity(self.journal_path)
         self._journal_offset = 0
 
     # -- transactions -------------------------------------------------------------------
@@ -490,13 +362,13 @@ class Store:
                 self._reading_depth -= 1
 
     def _changed_on_disk(self) -> bool:
-        return (_identity(self.snapshot_path) != self._snapshot_identity
-                or _identity(self.journal_path) != self._journal_identity)
+        return (files.identity(self.snapshot_path) != self._snapshot_identity
+                or files.identity(self.journal_path) != self._journal_identity)
 
     def _catch_up(self) -> None:
         """Bring memory up to date with what other processes wrote since we last looked."""
-        journal_now = _identity(self.journal_path)
-        if _identity(self.snapshot_path) != self._snapshot_identity or journal_now is None:
+        journal_now = files.identity(self.journal_path)
+        if files.identity(self.snapshot_path) != self._snapshot_identity or journal_now is None:
             self._load_all()
             return
         same_file = self._journal_identity and journal_now[0] == self._journal_identity[0]
@@ -509,7 +381,7 @@ class Store:
         if not self._pending:
             return
         entry = self._pending_entry()
-        line, text = _encode_line(entry)
+        line, text = files.encode_journal_line(entry)
         try:
             self._append_to_journal(line)
         except OSError as error:
@@ -539,7 +411,7 @@ class Store:
                 # A process that crashed mid-write left an unconfirmed tail: drop it.
                 os.ftruncate(fd, self._journal_offset)
             try:
-                _write_all(fd, line)
+                files.write_all(fd, line)
                 os.fsync(fd)
             except OSError:
                 _truncate_quietly(fd, self._journal_offset)
@@ -547,7 +419,7 @@ class Store:
         finally:
             os.close(fd)
         self._journal_offset += len(line)
-        self._journal_identity = _identity(self.journal_path)
+        self._journal_identity = files.identity(self.journal_path)
 
     def _roll_back(self) -> None:
         self._pending = _Pending({}, {})
@@ -696,12 +568,12 @@ class Store:
         """Make `tables` the whole data (a restore or import), after backing up what was
         there. Returns that backup. `tables` must be in snapshot form; its schema version
         must be this one (migrate first)."""
-        _check_tables(tables)
+        formats.check_tables(tables)
         with self.transaction():
             if self._pending:
                 raise RuntimeError("replace_all cannot join a transaction with changes")
             kept = self.backup("before-replace")
-            self._tables = json.loads(_dump(tables))
+            self._tables = json.loads(formats.dump_tables(tables))
             self._rebuild_indexes()
             self._compact()
             return kept
@@ -718,7 +590,7 @@ class Store:
                 self._compact()
             # The snapshot now holds everything: copy the file rather than serialise the
             # data again, which would briefly need as much memory as the data themselves.
-            _copy_file_atomically(self.snapshot_path, path)
+            files.copy_file_atomically(self.snapshot_path, path)
             self._last_backup_at = self._now()
             self._prune_backups()
             return path
@@ -737,7 +609,7 @@ class Store:
         return self._last_backup_at is None or self._now() - self._last_backup_at > BACKUP_EVERY
 
     def _damage_message(self, problem: str) -> str:
-        good = newest_good_backup(self.backup_folder)
+        good = formats.newest_good_backup(self.backup_folder)
         if good is None:
             advice = "No good backup was found in " f"{self.backup_folder}."
         else:
@@ -759,7 +631,8 @@ def restore_backup(folder: Path, backup_file: Path) -> Path | None:
     Safe while finder is running: it holds the lock, and a running app reloads on its next
     request because the snapshot changed.
     """
-    tables = migrate_tables(read_data_file(backup_file))  # refuses a damaged or newer backup
+    # Refuses a damaged or newer backup before anything is touched.
+    tables = formats.migrate_tables(formats.read_data_file(backup_file))
     folder = Path(folder)
     try:
         store = Store(folder)
@@ -776,36 +649,9 @@ def _replace_damaged_data(folder: Path, tables: dict) -> Path:
         for name in (SNAPSHOT_NAME, JOURNAL_NAME):
             if (folder / name).exists():
                 os.replace(folder / name, aside / name)
-        _write_file_atomically(folder / SNAPSHOT_NAME, _dump(tables))
-        _write_file_atomically(folder / JOURNAL_NAME, b"")
+        files.write_file_atomically(folder / SNAPSHOT_NAME, formats.dump_tables(tables))
+        files.write_file_atomically(folder / JOURNAL_NAME, b"")
         return aside
-
-
-def migrate_tables(tables: dict) -> dict:
-    """Upgrade tables written by an older finder to this schema version."""
-    version = tables[META_TABLE][META_ID]["schema_version"]
-    for target in range(version + 1, SCHEMA_VERSION + 1):
-        tables = MIGRATIONS[target](tables)
-        tables[META_TABLE][META_ID]["schema_version"] = target
-    return tables
-
-
-def newest_good_backup(folder: Path) -> Path | None:
-    """The newest backup file in folder that reads cleanly, or None."""
-    folder = Path(folder)
-    if not folder.exists():
-        return None
-    for candidate in sorted(folder.glob("finder-*.json"), reverse=True):
-        try:
-            read_data_file(candidate)
-        except DamagedDataError:
-            continue
-        return candidate
-    return None
-
-
-def _dump(tables: dict) -> bytes:
-    return json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _without_id(document: Mapping) -> dict:

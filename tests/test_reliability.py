@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from finder import create_app, storage
+from finder import create_app, data_format, durable_files
 from finder.directory import STORE_INDEXES
 from finder.storage import Store
 from support import REPO, add_provider, save_field, start_call
@@ -68,7 +68,7 @@ def test_a_failing_disk_is_reported_on_autosave_and_nothing_is_half_written(
         client, directory, monkeypatch, data_dir):
     call_id = start_call(client, add_provider(client))
     save_field(client, call_id, "answer-step_size", "fixed_mg", rev=0)
-    monkeypatch.setattr(storage, "_write_all", _disk_full)
+    monkeypatch.setattr(durable_files, "write_all", _disk_full)
     response = client.post(f"/calls/{call_id}/fields",
                            json={"name": "answer_note-step_size", "value": "typed", "rev": 0})
     assert response.status_code == 503
@@ -86,7 +86,7 @@ def test_a_failing_disk_on_a_whole_form_save_shows_the_error_and_keeps_the_text(
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
     from support import submit_form
 
-    monkeypatch.setattr(storage, "_write_all", _disk_full)
+    monkeypatch.setattr(durable_files, "write_all", _disk_full)
     response = client.post(f"/calls/{call_id}", data=submit_form(
         page, "interview-form", **{"notes": "everything the nurse said"}))
     body = response.get_data(as_text=True)
@@ -119,8 +119,8 @@ def test_an_older_schema_is_migrated_on_start_after_a_backup(tmp_path, monkeypat
             record["migrated"] = True
         return tables
 
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(storage.MIGRATIONS, 2, to_schema_2)
+    monkeypatch.setattr(data_format, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(data_format.MIGRATIONS, 2, to_schema_2)
     store = Store(folder, indexes=STORE_INDEXES)
     assert all(p["migrated"] for p in store.all("providers"))
     assert store.meta("schema_version") == 2

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from finder import storage
+from finder import durable_files, storage
 from finder.storage import DamagedDataError, Store, StorageError, newest_good_backup
 
 INDEXES = {"calls": ["provider_id"]}
@@ -215,7 +215,7 @@ def test_a_failing_disk_reports_the_error_and_keeps_the_file_valid(tmp_path, mon
         os.write(fd, data[: len(data) // 2])  # a partial write, as a full disk may leave
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(storage, "_write_all", disk_full)
+    monkeypatch.setattr(durable_files, "write_all", disk_full)
     with pytest.raises(StorageError, match="No space left on device"):
         store.update("providers", doc_id, {"name": "lost"})
     assert store.get("providers", doc_id)["name"] == "before"
