@@ -27,7 +27,7 @@ from finder.directory import Directory
 
 from a11y_support import (COLOUR_RULES, STRUCTURE_RULES, axe_violations, themed_context,
                           unseen_focus)
-from browser_support import REPO, FinderServer, artifact, free_port
+from browser_support import REPO, FinderServer, artifact, free_port, record_call
 
 FIXED_MG = {"drug": "clonazepam", "start_mg": "2", "mode": "rule", "amount": "0.25",
             "unit": "mg", "every": "2", "interval_unit": "weeks"}
@@ -40,15 +40,6 @@ IMPORT_CSV = ("Name,Phone,Practice,City,State\n"
 # -- the data every page shows ---------------------------------------------------------------
 
 
-def _call(directory: Directory, provider_id: int, fields: dict, when: str,
-          outcome: str = "answered") -> int:
-    call_id = directory.start_call(provider_id, called_at=when)
-    for name, value in fields.items():
-        directory.edit_call(call_id, name, value, None)
-    directory.edit_call(call_id, "outcome", outcome, None)
-    return call_id
-
-
 def _seed(directory: Directory) -> dict:
     today = dt.date.today().isoformat()
     ann = directory.add_provider({
@@ -58,13 +49,13 @@ def _seed(directory: Directory) -> dict:
         "specialty": "family_medicine", "payment": "both", "referral_source": "benzobuddies",
         "tags": ["ask sister"], "follow_up_on": today, "status": "waiting",
         "notes": "Recommended on BenzoBuddies. Parking behind the building."})
-    _call(directory, ann, {"spoke_with": "front_desk", "contact_name": "Maria",
+    record_call(directory, ann, {"spoke_with": "front_desk", "contact_name": "Maria",
                            "practical-telemedicine": "yes", "practical-cost": "self_pay",
                            "practical_note-cost": "$180 a visit",
                            "practical-telemedicine_states": ["OR", "WA"],
                            "practical-wait": "About three weeks"},
           "2026-11-10T10:15", outcome="call_back")
-    latest = _call(directory, ann, {
+    latest = record_call(directory, ann, {
         "spoke_with": "clinician", "contact_name": "Dr Lee",
         "answer-step_size": "percent_of_current",
         "answer_note-step_size": "About 10 % of what I take now.",
@@ -75,7 +66,7 @@ def _seed(directory: Directory) -> dict:
     directory.attach_schedule(latest, FIXED_MG)
     ben = directory.add_provider({"name": "Dr Ben Ortiz", "phone": "555-222-3333",
                                   "state": "WA", "status": "ruled_out"})
-    _call(directory, ben, {"answer-step_size": "fixed_mg", "answer-bad_reaction": "keep_reducing",
+    record_call(directory, ben, {"answer-step_size": "fixed_mg", "answer-bad_reaction": "keep_reducing",
                            "answer-liquid_formulation": "refuses",
                            "flag-inflexible_schedule": True}, "2026-11-12T09:00")
     cara = directory.add_provider({"name": "Dr Cara Singh", "state": "CA",

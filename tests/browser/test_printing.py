@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from finder.checklist import load_checklist
 from finder.directory import Directory
 
-from browser_support import REPO, FinderServer, artifact, free_port
+from browser_support import REPO, FinderServer, artifact, free_port, record_call
 
 DATA = REPO / "data"
 MM = 96 / 25.4                      # CSS pixels per millimetre
@@ -56,15 +56,6 @@ def _require_tools() -> None:
 # -- seeding the data, as a second finder process would ------------------------------------
 
 
-def _interview(directory: Directory, provider_id: int, fields: dict, when: str,
-               outcome: str = "answered") -> int:
-    call_id = directory.start_call(provider_id, called_at=when)
-    for name, value in fields.items():
-        directory.edit_call(call_id, name, value, None)
-    directory.edit_call(call_id, "outcome", outcome, None)
-    return call_id
-
-
 def _answers(answers: dict) -> dict:
     fields = {}
     for question, (option, note) in answers.items():
@@ -81,7 +72,7 @@ def seed_typical(directory: Directory, name: str = "Dr Ann Lee", flags: int = 1)
         "city": "Portland", "state": "OR", "telemedicine": "yes",
         "telemedicine_states": ["OR", "WA"], "specialty": "family_medicine",
         "notes": "Recommended on BenzoBuddies by two members. Parking behind the building."})
-    _interview(directory, provider_id, {
+    record_call(directory, provider_id, {
         "spoke_with": "front_desk", "contact_name": "Maria",
         "practical-telemedicine": "yes", "practical-cost": "self_pay",
         "practical_note-cost": "$180 a visit", "practical-wait": "About three weeks",
@@ -90,7 +81,7 @@ def seed_typical(directory: Directory, name: str = "Dr Ann Lee", flags: int = 1)
     answers = dict(TYPICAL_ANSWERS)
     if flags > 1:  # the answer itself is a red flag: pushes through flares
         answers["bad_reaction"] = ("keep_reducing", "Said we keep going, with sleep medicine.")
-    _interview(directory, provider_id, {
+    record_call(directory, provider_id, {
         "spoke_with": "clinician", "contact_name": "Dr Lee", **_answers(answers),
         "flag-deadline": True, "flag_note-deadline": "Said most people are off within a year.",
         "practical-prescribes": "prescribes", "practical-taper_length": "limited",
@@ -111,7 +102,7 @@ def seed_long(directory: Directory) -> int:
                       for name in practical})
     practical.update({"practical-wait": "Four to six months",
                       "practical-visit_frequency": "Monthly"})
-    _interview(directory, provider_id, {"spoke_with": "front_desk", "contact_name": "Person 1",
+    record_call(directory, provider_id, {"spoke_with": "front_desk", "contact_name": "Person 1",
                                         "notes": LONG_NOTE[:500], **practical},
                "2026-11-11T09:00", outcome="call_back")
     for number, role, flags in ((2, "nurse", ["deadline"]),
@@ -123,7 +114,7 @@ def seed_long(directory: Directory) -> int:
         for flag in flags:
             fields[f"flag-{flag}"] = True
             fields[f"flag_note-{flag}"] = LONG_NOTE[:160]
-        _interview(directory, provider_id, fields, f"2026-11-1{number}T09:00")
+        record_call(directory, provider_id, fields, f"2026-11-1{number}T09:00")
     return provider_id
 
 
@@ -136,7 +127,7 @@ def seed_shortlist(directory: Directory, count: int = 36) -> None:
             "practice": "Northside Community Health Centre" if number % 3 else "",
             "state": "WA", "follow_up_on": f"2026-12-{1 + number % 27:02d}"})
         if number % 2:
-            _interview(directory, provider_id, _answers({
+            record_call(directory, provider_id, _answers({
                 "step_size": (options[number % 3], ""),
                 "liquid_formulation": ("refuses" if number % 5 == 0 else "yes_with_pharmacy", ""),
                 "bad_reaction": ("hold_or_updose", "")}), "2026-11-12T11:00")
