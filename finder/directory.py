@@ -83,7 +83,13 @@ class Directory:
 
     def provider(self, provider_id: int, *, include_deleted: bool = False) -> dict | None:
         """One provider, or None if there is none (or it is in the trash)."""
-        record = self.store.get(PROVIDERS, provider_id)
+        if self._provider_view(provider_id, include_deleted) is None:
+            return None
+        return self.store.get(PROVIDERS, provider_id)
+
+    def _provider_view(self, provider_id: int, include_deleted: bool = False) -> dict | None:
+        # A read-only record, for checks and reads that need no copy.
+        record = self.store.view(PROVIDERS, provider_id)
         if record is None or (record.get("deleted_at") and not include_deleted):
             return None
         return record
@@ -150,7 +156,8 @@ class Directory:
             self._refresh_standing(provider_id)
 
     def _require_provider(self, provider_id: int, include_deleted: bool = False) -> dict:
-        record = self.provider(provider_id, include_deleted=include_deleted)
+        """The provider's record, read-only; LookupError if there is none (or in the trash)."""
+        record = self._provider_view(provider_id, include_deleted)
         if record is None:
             raise LookupError(f"no provider {provider_id}")
         return record
@@ -179,7 +186,7 @@ class Directory:
         record = self.store.get(CALLS, call_id)
         if record is None or record.get("deleted_at"):
             return None
-        if self.provider(record["provider_id"]) is None:
+        if self._provider_view(record["provider_id"]) is None:
             return None
         return record
 

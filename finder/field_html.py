@@ -1,26 +1,71 @@
-"""HTML for form inputs, written directly for the common WTForms field types.
+"""HTML for form fields: `render_field(field, hint=..., label=..., attrs=...)` in templates.
 
-The call screen has some two hundred inputs; drawing them through WTForms' widgets, or through
-a Jinja macro per input, made it several times slower than everything else on the page.
-The output matches the widgets' (attributes sorted, the same ids and values), so the
-templates' single field macro can use these for any field and fall back to the widget for
-types not handled here.
+The call screen has some sixty fields and two hundred inputs. Drawn through WTForms'
+widgets, or a Jinja macro per field, they made it several times slower than everything else
+on the page. So each field's markup is drawn once per shape (its id, label, hint, choices,
+attributes and errors) into a frame, and a request only puts the value in: the text typed,
+or which choices are checked. The markup matches WTForms' widgets (attributes sorted, the
+same ids and values); field types not handled here fall back to the widget.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Mapping
 
 from flask import Flask
 from markupsafe import Markup, escape
 
-__all__ = ["html_attributes", "input_html", "choice_inputs", "init_app"]
+__all__ = ["render_field", "field_errors", "html_attributes", "init_app"]
 
-_INPUT_TYPES = {"StringField": "text", "DateField": "date",
-                "DateTimeLocalField": "datetime-local", "PasswordField": "password"}
+_TEXT_INPUT_TYPES = {"StringField": "text", "DateField": "date",
+                     "DateTimeLocalField": "datetime-local", "PasswordField": "password"}
+# type -> (class of the box around the choices, class of each choice's label)
+_CHOICE_LISTS = {"RadioField": ("choices", "choice"),
+                 "SelectMultipleField": ("choices choices--many", "choice choice--compact")}
+_MANY = "SelectMultipleField"
+# Stands where a value goes while a frame is drawn; never part of real markup.
+_SLOT = "\x00slot\x00"
 
 
-def html_attributes(attributes: Mapping[str, Any]) -> Markup:
+@dataclass(frozen=True)
+class FieldShape:
+    """Everything a field's markup depends on except its value."""
+
+    kind: str
+    field_id: str
+    name: str
+    label: str
+    hint: str | None
+    class_: str
+    attributes: tuple        # (name, value) pairs the template asked for
+    render_kw: tuple         # (name, value) pairs the form declared
+    choices: tuple           # (value, label) pairs, for choice fields
+    errors: tuple
+
+
+def render_field(field, hint=None, label=None, class_: str = "",
+                 attrs: Mapping[str, Any] | None = None) -> Markup:
+    """Any field with its label, hint and errors, the hint and errors tied to it for screen
+    readers. A group of choices is a fieldset whose legend is the label."""
+    choices = getattr(field, "choices", None)
+    shape = FieldShape(
+        kind=field.type, field_id=field.id, name=field.name,
+        label=label or field.label.text, hint=hint or None, class_=class_,
+        attributes=tuple((attrs or {}).items()),
+        render_kw=tuple((field.render_kw or {}).items()),
+        choices=tuple((c.value, c.label) for c in choices) if choices else (),
+        errors=tuple(field.errors or ()))
+    return Markup(_frame(shape)(field))
+
+
+def field_errors(field) -> Markup:
+    """The field's errors as a list a screen reader reaches from the field; nothing if none."""
+    return Markup(_errors_html(field.id, tuple(field.errors or ())))
+
+
+def html_attributes(attributes: Mapping[str, Any]) -> str:
     """ key="value" pairs, sorted; True gives a bare attribute, None and False none."""
     parts = []
     for key in sorted(attributes):
@@ -28,49 +73,125 @@ def html_attributes(attributes: Mapping[str, Any]) -> Markup:
         if value is None or value is False:
             continue
         parts.append(f" {key}" if value is True else f' {key}="{escape(value)}"')
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
-def input_html(field, attributes: Mapping[str, Any] | None = None) -> Markup:
-    """The input, textarea or select for one field."""
-    kind = field.type
-    extra = {**(field.render_kw or {}), "id": field.id, "name": field.name,
-             **(attributes or {})}
+# -- frames: a field's markup with a place for its value -----------------------------------
+
+
+@lru_cache(maxsize=2048)
+def _frame(shape: FieldShape) -> Callable[[Any], str]:
+    """A function from the field (for its value) to its markup."""
+    head, tail = _around_input(shape).split(_SLOT)
+    fill_input = _input_filler(shape)
+    return lambda field: f"{head}{fill_input(field)}{tail}"
+
+
+def _around_input(shape: FieldShape) -> str:
+    """The field's label, hint, errors and box, with _SLOT where the input goes."""
+    field_id, errors = shape.field_id, shape.errors
+    label_text = escape(shape.label)
+    describedby = _described_by(shape)
+    hint_html = (f'<p class="hint" id="{escape(field_id)}-hint">{escape(shape.hint)}</p>'
+                 if shape.hint else "")
+    errors_html = _errors_html(field_id, errors)
+    invalid = " field--invalid" if errors else ""
+    html = [f'<div class="field field--{shape.kind.lower()} {shape.class_}{invalid}">']
+    if shape.kind in _CHOICE_LISTS:
+        box_class, _ = _CHOICE_LISTS[shape.kind]
+        tied = f' aria-describedby="{escape(describedby)}"' if describedby else ""
+        html += [f"<fieldset{tied}><legend>{label_text}</legend>", hint_html, errors_html,
+                 f'<div class="{box_class}">', _SLOT, "</div></fieldset>"]
+    elif shape.kind == "BooleanField":
+        html += [f'<label class="choice choice--check" for="{escape(field_id)}">', _SLOT,
+                 f" <span>{label_text}</span></label>", hint_html, errors_html]
+    else:
+        html += [f'<label for="{escape(field_id)}">{label_text}</label>', hint_html,
+                 errors_html, _SLOT]
+    html.append("</div>")
+    return "\n".join(part for part in html if part)
+
+
+def _described_by(shape: FieldShape) -> str:
+    return " ".join(filter(None, [shape.hint and f"{shape.field_id}-hint",
+                                  shape.errors and f"{shape.field_id}-errors"]))
+
+
+def _errors_html(field_id: str, errors: tuple) -> str:
+    if not errors:
+        return ""
+    items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+    return f'<ul class="field-errors" id="{escape(field_id)}-errors">{items}</ul>'
+
+
+def _input_attributes(shape: FieldShape) -> dict[str, Any]:
+    """The input's own attributes: the form's, its id and name, what ties it to its hint and
+    errors, then the template's."""
+    describedby = _described_by(shape)
+    return {**dict(shape.render_kw), "id": shape.field_id, "name": shape.name,
+            **({"aria-describedby": describedby} if describedby else {}),
+            **({"aria-invalid": "true"} if shape.errors else {}), **dict(shape.attributes)}
+
+
+def _input_filler(shape: FieldShape) -> Callable[[Any], str]:
+    kind = shape.kind
+    if kind in _CHOICE_LISTS:
+        return _choices_filler(shape)
+    extra = _input_attributes(shape)
     if kind == "TextAreaField":
-        return Markup(f"<textarea{html_attributes(extra)}>\r\n{escape(field._value())}"
-                      "</textarea>")
-    if kind in _INPUT_TYPES:
-        value = None if kind == "PasswordField" else field._value()
-        return Markup(f"<input{html_attributes({'type': _INPUT_TYPES[kind], 'value': value, **extra})}>")
+        return _text_filler(f"<textarea{html_attributes(extra)}>\r\n{_SLOT}</textarea>")
+    if kind == "PasswordField":
+        markup = f"<input{html_attributes({'type': 'password', **extra})}>"
+        return lambda field: markup
+    if kind in _TEXT_INPUT_TYPES:
+        return _text_filler(
+            f"<input{html_attributes({'type': _TEXT_INPUT_TYPES[kind], 'value': _SLOT, **extra})}>")
     if kind == "BooleanField":
-        flags = {**extra, "type": "checkbox", "value": "y", "checked": bool(field.data)}
-        return Markup(f"<input{html_attributes(flags)}>")
+        off, on = (f"<input{html_attributes({**extra, 'type': 'checkbox', 'value': 'y', 'checked': checked})}>"
+                   for checked in (False, True))
+        return lambda field: on if field.data else off
     if kind == "SelectField":
-        options = "".join(
-            f'<option {"selected " if field.data == choice.value else ""}'
-            f'value="{escape(choice.value)}">{escape(choice.label)}</option>'
-            for choice in field.choices)
-        return Markup(f"<select{html_attributes(extra)}>{options}</select>")
-    return field(**(attributes or {}))
+        return _select_filler(shape, html_attributes(extra))
+    attributes = dict(shape.attributes)
+    return lambda field: field(**attributes)  # a WTForms widget, for any other type
 
 
-def choice_inputs(field, attributes: Mapping[str, Any] | None = None,
-                  label_class: str = "choice") -> Markup:
-    """One labelled radio button per choice (RadioField), or one labelled checkbox per
-    choice (SelectMultipleField, ids ending in the value)."""
-    many = field.type == "SelectMultipleField"
-    chosen = set(field.data or []) if many else {field.data}
-    html = []
-    for number, choice in enumerate(field.choices):
-        option_id = f"{field.id}-{choice.value if many else number}"
-        flags = {**(attributes or {}), "checked": choice.value in chosen, "id": option_id,
-                 "name": field.name, "type": "checkbox" if many else "radio",
-                 "value": choice.value}
-        html.append(f'<label class="{label_class}" for="{escape(option_id)}">'
-                    f"<input{html_attributes(flags)}> <span>{escape(choice.label)}</span>"
-                    "</label>")
-    return Markup("\n".join(html))
+def _text_filler(markup: str) -> Callable[[Any], str]:
+    before, after = markup.split(_SLOT)
+    return lambda field: f"{before}{escape(field._value())}{after}"
+
+
+def _choices_filler(shape: FieldShape) -> Callable[[Any], str]:
+    """One labelled radio button per choice, or one labelled checkbox per choice (ids ending
+    in the value), each drawn checked and not."""
+    many = shape.kind == _MANY
+    _, label_class = _CHOICE_LISTS[shape.kind]
+    drawn = []
+    for number, (value, label) in enumerate(shape.choices):
+        option_id = f"{shape.field_id}-{value if many else number}"
+        flags = {**dict(shape.attributes), "id": option_id, "name": shape.name,
+                 "type": "checkbox" if many else "radio", "value": value}
+        drawn.append((value, *(
+            f'<label class="{label_class}" for="{escape(option_id)}">'
+            f"<input{html_attributes({**flags, 'checked': checked})}> <span>{escape(label)}</span>"
+            "</label>" for checked in (False, True))))
+
+    def fill(field) -> str:
+        chosen = set(field.data or []) if many else {field.data}
+        return "\n".join(on if value in chosen else off for value, off, on in drawn)
+    return fill
+
+
+def _select_filler(shape: FieldShape, attributes: str) -> Callable[[Any], str]:
+    drawn = [(value, *(f'<option {"selected " * selected}value="{escape(value)}">'
+                       f"{escape(label)}</option>" for selected in (False, True)))
+             for value, label in shape.choices]
+
+    def fill(field) -> str:
+        options = "".join(on if field.data == value else off for value, off, on in drawn)
+        return f"<select{attributes}>{options}</select>"
+    return fill
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(input_html=input_html, choice_inputs=choice_inputs)
+    app.jinja_env.globals.update(render_field=render_field, field_errors=field_errors)

@@ -21,6 +21,7 @@ __all__ = [
     "parse_field",
     "field_names",
     "read_field",
+    "read_fields",
     "apply_edit",
     "empty_value",
 ]
@@ -91,6 +92,12 @@ def read_field(call: dict, ref: FieldRef, checklist: Checklist) -> Any:
     entry = _entry(call, ref)
     value = entry.get(_value_key(ref, checklist)) if entry else None
     return value if value not in (None, "") else empty_value(ref, checklist)
+
+
+def read_fields(call: dict, checklist: Checklist) -> dict[str, Any]:
+    """Every field's current value, by name, in page order."""
+    return {name: read_field(call, parse_field(name, checklist), checklist)
+            for name in field_names(checklist)}
 
 
 def apply_edit(call: dict, ref: FieldRef, value: Any, base_rev: int | None,

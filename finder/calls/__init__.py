@@ -15,8 +15,8 @@ from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_templat
                    url_for)
 
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
-                                single_field_form)
-from finder.interview_fields import field_names, parse_field, read_field
+                                single_field_form, stored_call_form)
+from finder.interview_fields import field_names, parse_field, read_fields
 from finder.lookups import call_or_404, provider_or_404
 from finder.presenting import call_labels
 from finder.providers.forms import ConfirmForm
@@ -48,8 +48,7 @@ def show(call_id: int):
     call = call_or_404(call_id)
     checklist = directory().checklist_for(call["checklist_version"])
     if request.method == "GET":
-        form = interview_form(checklist, services().vocabulary, call)
-        return _render(call, checklist, form)
+        return _render(call, checklist, stored_call_form(checklist, services().vocabulary, call))
     form, conflicts, failure = _save_posted_form(call, checklist)
     if form.errors or conflicts or failure:
         return _render(directory().call(call_id), checklist, form, conflicts, failure,
@@ -126,18 +125,21 @@ def restore(call_id: int):
 # -- helpers --------------------------------------------------------------------------------
 
 
+# One encoder for every fingerprint: json.dumps with options builds a new one each call.
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def fingerprint(value: Any) -> str:
     """A short stand-in for a field's value when the page was drawn, to tell what changed."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = _FINGERPRINT_JSON.encode(value)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _form_state(call: dict, checklist) -> str:
     """Per field: its revision and the fingerprint of its value, as drawn on this page."""
     revs = call.get("revs") or {}
-    state = {name: [revs.get(name, 0),
-                    fingerprint(read_field(call, parse_field(name, checklist), checklist))]
-             for name in field_names(checklist)}
+    state = {name: [revs.get(name, 0), fingerprint(value)]
+             for name, value in read_fields(call, checklist).items()}
     return json.dumps(state, separators=(",", ":"))
 
 
