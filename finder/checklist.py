@@ -39,11 +39,19 @@ class Checklist:
     questions: dict[str, dict] = field(init=False)
     red_flags: dict[str, dict] = field(init=False)
     practical: dict[str, dict] = field(init=False)
+    # Scoring looks these up for every answer of every call: by id, not by searching.
+    _options: dict[tuple[str, str], dict] = field(init=False, repr=False)
+    _max_points: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "questions", {q["id"]: q for q in self.data["questions"]})
         object.__setattr__(self, "red_flags", {f["id"]: f for f in self.data["red_flags"]})
         object.__setattr__(self, "practical", {p["id"]: p for p in self.data["practical"]})
+        object.__setattr__(self, "_options", {(q["id"], o["id"]): o
+                                              for q in self.data["questions"]
+                                              for o in q["options"]})
+        object.__setattr__(self, "_max_points", {q["id"]: max(o["points"] for o in q["options"])
+                                                 for q in self.data["questions"]})
 
     @property
     def version(self) -> int:
@@ -59,10 +67,9 @@ class Checklist:
 
     def option(self, question_id: str, option_id: str) -> dict | None:
         """An answer option of a core question, or None when either id is unknown."""
-        question = self.questions.get(question_id)
-        if question is None:
+        if not isinstance(option_id, str):
             return None
-        return next((o for o in question["options"] if o["id"] == option_id), None)
+        return self._options.get((question_id, option_id))
 
     def practical_option(self, question_id: str, option_id: str) -> dict | None:
         question = self.practical.get(question_id)
@@ -71,7 +78,7 @@ class Checklist:
         return next((o for o in question.get("options", []) if o["id"] == option_id), None)
 
     def max_points(self, question_id: str) -> int:
-        return max(o["points"] for o in self.questions[question_id]["options"])
+        return self._max_points[question_id]
 
 
 def load_sources(data_dir: Path) -> dict[str, dict]:

@@ -211,10 +211,29 @@ def test_ending_a_call_with_an_unknown_status_is_refused(client, call, directory
 def test_a_new_call_shows_what_is_known_and_what_is_still_open(client, call):
     provider_id, first = call
     save_field(client, first, "answer-step_size", "percent_of_current", rev=0)
+    save_field(client, first, "practical-prescribes", "consult_only", rev=0)
+    save_field(client, first, "practical-wait", "about 3 months", rev=0)
     second = start_call(client, provider_id)
     page = client.get(f"/calls/{second}").get_data(as_text=True)
-    assert "Earlier answer: <strong>A percentage of the current dose" in page
+    assert re.search(r"Earlier answer: <strong>A percentage of the current dose[^<]*</strong> "
+                     r"\(call 1, ", page)
+    assert "Earlier: Advises only" in page and "Earlier: about 3 months" in page
     assert page.count("Still open") == 3
+    # An answer on the call on screen closes its question too.
+    save_field(client, second, "answer-bad_reaction", "hold_or_updose", rev=0)
+    page = client.get(f"/calls/{second}").get_data(as_text=True)
+    assert page.count("Still open") == 2
+    assert 'id="q-bad_reaction"' in page and "Earlier answer" not in page.split(
+        'id="q-bad_reaction"')[1].split("</section>")[0]
+
+
+def test_the_call_screen_shows_the_verdict_so_far(client, call):
+    provider_id, call_id = call
+    for name in ("flag-deadline", "flag-refuses_liquid"):
+        save_field(client, call_id, name, True, rev=0)
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    assert re.search(r'<strong id="live-verdict-label">Not a match</strong>.*?'
+                     r'<span id="live-verdict-flags">, 2 red flags</span>', page)
 
 
 def test_removing_a_call_can_be_undone(client, call, directory):

@@ -48,7 +48,7 @@ def show(call_id: int):
     call = call_or_404(call_id)
     checklist = directory().checklist_for(call["checklist_version"])
     if request.method == "GET":
-        return _render(call, checklist, stored_call_form(checklist, services().vocabulary, call))
+        return _render(call, checklist)
     form, conflicts, failure = _save_posted_form(call, checklist)
     if form.errors or conflicts or failure:
         return _render(directory().call(call_id), checklist, form, conflicts, failure,
@@ -135,11 +135,10 @@ def fingerprint(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _form_state(call: dict, checklist) -> str:
+def _form_state(call: dict, values: dict[str, Any]) -> str:
     """Per field: its revision and the fingerprint of its value, as drawn on this page."""
     revs = call.get("revs") or {}
-    state = {name: [revs.get(name, 0), fingerprint(value)]
-             for name, value in read_fields(call, checklist).items()}
+    state = {name: [revs.get(name, 0), fingerprint(value)] for name, value in values.items()}
     return json.dumps(state, separators=(",", ":"))
 
 
@@ -153,7 +152,7 @@ def _posted_state() -> dict[str, list]:
 
 def _save_posted_form(call: dict, checklist):
     """Save each valid field the user changed; return the form, conflicts and any failure."""
-    form = interview_form(checklist, services().vocabulary, formdata=request.form)
+    form = interview_form(checklist, services().vocabulary, request.form)
     form.validate()
     conflicts: dict[str, Any] = {}
     if "csrf_token" in form.errors or g.get("expired_token"):
@@ -216,17 +215,49 @@ def _standing_payload(provider_id: int) -> dict:
             "not_asked": summary.get("not_asked")}
 
 
-def _render(call: dict, checklist, form, conflicts=None, failure=None, posted=False,
+def _render(call: dict, checklist, form=None, conflicts=None, failure=None, posted=False,
             status_error=None):
+    """The call screen: the stored call, or the posted `form` with what was wrong with it."""
+    values = read_fields(call, checklist)
+    if form is None:
+        form = stored_call_form(checklist, services().vocabulary, values)
     provider = directory().provider(call["provider_id"])
     calls = directory().calls_for(provider["id"])
-    earlier = [c for c in calls if c["id"] != call["id"]]
+    calls_by_id = call_labels(calls, services().vocabulary)
+    earlier = directory().standing_of_calls(provider["id"],
+                                            [c for c in calls if c["id"] != call["id"]])
     return render_template(
         "calls/show.html", call=call, provider=provider, checklist=checklist, form=form,
-        form_state=_form_state(call, checklist), conflicts=conflicts or {},
-        failure=failure, posted=posted,
-        standing=directory().standing(provider["id"]),
-        earlier_standing=directory().standing_of_calls(provider["id"], earlier),
-        calls_by_id=call_labels(calls, services().vocabulary),
+        form_state=_form_state(call, values), conflicts=conflicts or {},
+        failure=failure, posted=posted, summary=provider.get("standing") or {},
+        earlier_answers=_earlier_answers(earlier, calls_by_id),
+        earlier_practical=_earlier_practical(earlier, checklist),
+        still_open=_still_open(earlier, checklist, values),
+        calls_by_id=calls_by_id,
         end_statuses=end_status_choices(services().vocabulary),
         chosen_end_status=request.form.get("end_status", ""), status_error=status_error)
+
+
+def _still_open(earlier, checklist, values: dict[str, Any]) -> set[str]:
+    """The core questions no call has an answer to yet, this one included."""
+    answered_before = {answer.question_id for answer in earlier.answers}
+    return {question_id for question_id in checklist.questions
+            if question_id not in answered_before
+            and checklist.option(question_id, values[f"answer-{question_id}"]) is None}
+
+
+def _earlier_answers(earlier, calls_by_id: dict) -> dict[str, dict]:
+    """For each question answered on another call: that answer, and which call it was."""
+    return {answer.question_id: {
+                "answer": answer.option_label,
+                "call": calls_by_id.get(answer.call_id, {}).get("label", "an earlier call")}
+            for answer in earlier.answers}
+
+
+def _earlier_practical(earlier, checklist) -> dict[str, str]:
+    """For each practical question answered on another call: that answer, in words."""
+    words = {}
+    for question_id, known in earlier.practical.items():
+        option = checklist.practical_option(question_id, known.get("option"))
+        words[question_id] = known.get("text") or (option or {}).get("label", known.get("option"))
+    return {question_id: text for question_id, text in words.items() if text}

@@ -1,6 +1,6 @@
 """The interview form, built from the checklist a call was filled against.
 
-A fresh form class is made for each request from the checklist data, so a new question in
+The form class is built from the checklist data (once per checklist), so a new question in
 data/ needs no code or template change. Field names are those of finder.interview_fields, so
 the whole form (no JavaScript) and a single autosaved field are validated the same way.
 """
@@ -20,9 +20,8 @@ from wtforms.validators import Length, Optional
 
 from finder.checklist import Checklist
 from finder.form_choices import as_choices
-from finder.interview_fields import read_fields
 
-__all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value", "form_data_for",
+__all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value",
            "single_field_form"]
 
 NOTE_LIMIT = 20_000
@@ -93,20 +92,17 @@ def cached_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
         return cached[2]
 
 
-def interview_form(checklist: Checklist, vocabulary, call: dict | None = None,
-                   formdata=None, **kwargs) -> FlaskForm:
-    """The interview form, filled from a stored call when no form data are posted."""
-    form_class = cached_form_class(checklist, vocabulary)
-    data = form_data_for(call, checklist) if call is not None else None
-    if formdata is None:
-        return form_class(data=data, **kwargs)
-    return form_class(formdata=formdata, data=data, **kwargs)
+def interview_form(checklist: Checklist, vocabulary, formdata) -> FlaskForm:
+    """The interview form holding what was posted."""
+    return cached_form_class(checklist, vocabulary)(formdata=formdata)
 
 
-def stored_call_form(checklist: Checklist, vocabulary, call: dict) -> "StoredCallForm":
-    """The interview form as the call screen shows a stored call, before anything is posted."""
+def stored_call_form(checklist: Checklist, vocabulary, values: dict[str, Any]) -> "StoredCallForm":
+    """The interview form as the call screen shows a stored call (its values from
+    interview_fields.read_fields), before anything is posted."""
     blank = _blank_form(cached_form_class(checklist, vocabulary))
-    return StoredCallForm(blank, form_data_for(call, checklist))
+    return StoredCallForm(blank, {name: _as_form_value(name, value)
+                                  for name, value in values.items()})
 
 
 class StoredCallForm:
@@ -184,12 +180,6 @@ def field_value(field) -> Any:
     if field.type == "DateField":
         return data.isoformat() if data else ""
     return (data or "").strip()
-
-
-def form_data_for(call: dict, checklist: Checklist) -> dict[str, Any]:
-    """The stored call as form data, the inverse of field_value."""
-    return {name: _as_form_value(name, value)
-            for name, value in read_fields(call, checklist).items()}
 
 
 def _as_form_value(name: str, value: Any) -> Any:
