@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 from flask import Flask
 from markupsafe import Markup, escape
 
-__all__ = ["render_field", "field_errors", "html_attributes", "init_app"]
+__all__ = ["render_field", "field_frame", "field_errors", "html_attributes", "init_app"]
 
 _TEXT_INPUT_TYPES = {"StringField": "text", "DateField": "date",
                      "DateTimeLocalField": "datetime-local", "PasswordField": "password"}
@@ -48,6 +48,13 @@ def render_field(field, hint=None, label=None, class_: str = "",
                  attrs: Mapping[str, Any] | None = None) -> Markup:
     """Any field with its label, hint and errors, the hint and errors tied to it for screen
     readers. A group of choices is a fieldset whose legend is the label."""
+    return Markup(field_frame(field, hint, label, class_, attrs)(field))
+
+
+def field_frame(field, hint=None, label=None, class_: str = "",
+                attrs: Mapping[str, Any] | None = None) -> Callable[[Any], str]:
+    """What render_field draws this field with, as a function of the field (for its value):
+    the same for any field of this shape, whatever its value."""
     choices = getattr(field, "choices", None)
     render_kw, errors = field.render_kw, field.errors
     shape = FieldShape(
@@ -56,7 +63,7 @@ def render_field(field, hint=None, label=None, class_: str = "",
         tuple(render_kw.items()) if render_kw else (),
         tuple([(c.value, c.label) for c in choices]) if choices else (),
         tuple(errors) if errors else ())
-    return Markup(_frame(shape)(field))
+    return _frame(shape)
 
 
 def field_errors(field) -> Markup:

@@ -1,10 +1,9 @@
 """`{% cache key, ... %} ... {% endcache %}`: a template fragment drawn once and reused.
 
-For markup that depends only on the content in data/ (a question's explanations, a word
-explained in place, its sources) and on the keys given: the call screen repeats dozens of
-such fragments, and drawing them again on every request made it several times slower.
-Whatever the block shows must follow from its keys and the content, never from the user's
-data: the keys should name the content's version (for example checklist.version).
+For markup that depends only on the keys given and the content in data/, such as the main
+menu (drawn with some twenty links on every page) or a word explained in place. Whatever the
+block shows must follow from its keys and the content, never from the user's data; a key
+should name the content's version where there is one (for example checklist.version).
 """
 
 from __future__ import annotations

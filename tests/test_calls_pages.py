@@ -4,6 +4,7 @@ tabs, ending a call, and every bad input answered with a 4xx."""
 import re
 
 import pytest
+from flask import template_rendered
 
 from support import add_provider, save_field, start_call, submit_form
 
@@ -170,10 +171,34 @@ def test_whole_form_post_reports_a_field_both_tabs_changed(client, call, directo
     assert 'value="fixed_mg" checked' in body or 'checked type="radio" value="fixed_mg"' in body \
         or re.search(r'<input checked[^>]*value="fixed_mg"', body)
     assert stored(directory, call[1])["answers"]["step_size"]["option"] == "percent_of_current"
+    step_size_section = body.split('id="q-step_size"')[1].split("</section>")[0]
+    assert "Another tab saved a different answer here" in step_size_section
     again = client.post(f"/calls/{call[1]}", data=whole_form(
         body, **{"answer-step_size": "fixed_mg"}))  # press Save again to keep mine
     assert again.status_code == 302
     assert stored(directory, call[1])["answers"]["step_size"]["option"] == "fixed_mg"
+
+
+def test_the_interview_sections_are_drawn_once_then_filled_for_each_call(client, app, call):
+    provider_id, first = call
+    save_field(client, first, "answer-step_size", "fixed_mg", rev=0)
+    save_field(client, first, "answer_note-step_size", "<b>2 mg</b> & less", rev=0)
+    second = start_call(client, provider_id)
+    drawn = []
+
+    def record(sender, template, context, **extra):
+        drawn.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        pages = [client.get(f"/calls/{call_id}").get_data(as_text=True)
+                 for call_id in (first, second, first)]
+    assert drawn.count("calls/show.html") == 3
+    assert drawn.count("calls/_interview.html") <= 1
+    assert re.search(r'<input checked[^>]*value="fixed_mg"', pages[0])
+    assert "&lt;b&gt;2 mg&lt;/b&gt; &amp; less</textarea>" in pages[0]
+    assert not re.search(r'<input checked[^>]*value="fixed_mg"', pages[1])
+    assert "&lt;b&gt;2 mg" not in pages[1]
+    assert re.search(r'<input checked[^>]*value="fixed_mg"', pages[2])
 
 
 def test_ending_a_call_moves_the_provider_by_its_outcome(client, call, directory):

@@ -14,8 +14,9 @@ from typing import Any
 from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template, request,
                    url_for)
 
-from finder.calls.forms import (end_status_choices, field_value, interview_form,
-                                single_field_form, stored_call_form)
+from finder.calls.forms import (blank_interview_form, end_status_choices, field_value,
+                                interview_form, single_field_form, stored_call_form)
+from finder.frames import drawn_frame
 from finder.interview_fields import field_names, parse_field, read_fields
 from finder.lookups import call_or_404, provider_or_404
 from finder.presenting import call_labels
@@ -218,24 +219,36 @@ def _standing_payload(provider_id: int) -> dict:
 def _render(call: dict, checklist, form=None, conflicts=None, failure=None, posted=False,
             status_error=None):
     """The call screen: the stored call, or the posted `form` with what was wrong with it."""
+    vocabulary = services().vocabulary
     values = read_fields(call, checklist)
     if form is None:
-        form = stored_call_form(checklist, services().vocabulary, values)
+        form = stored_call_form(checklist, vocabulary, values)
     provider = directory().provider(call["provider_id"])
     calls = directory().calls_for(provider["id"])
-    calls_by_id = call_labels(calls, services().vocabulary)
+    calls_by_id = call_labels(calls, vocabulary)
     earlier = directory().standing_of_calls(provider["id"],
                                             [c for c in calls if c["id"] != call["id"]])
+    interview = _interview_frame(checklist).fill(
+        form, conflicts=conflicts or {},
+        earlier_answers=_earlier_answers(earlier, calls_by_id),
+        still_open=_still_open(earlier, checklist, values),
+        hints={f"practical-{question_id}": f"Earlier: {text}"
+               for question_id, text in _earlier_practical(earlier, checklist).items()})
     return render_template(
         "calls/show.html", call=call, provider=provider, checklist=checklist, form=form,
-        form_state=_form_state(call, values), conflicts=conflicts or {},
+        interview=interview, form_state=_form_state(call, values), conflicts=conflicts or {},
         failure=failure, posted=posted, summary=provider.get("standing") or {},
-        earlier_answers=_earlier_answers(earlier, calls_by_id),
-        earlier_practical=_earlier_practical(earlier, checklist),
-        still_open=_still_open(earlier, checklist, values),
-        calls_by_id=calls_by_id,
-        end_statuses=end_status_choices(services().vocabulary),
+        calls_by_id=calls_by_id, end_statuses=end_status_choices(vocabulary),
         chosen_end_status=request.form.get("end_status", ""), status_error=status_error)
+
+
+def _interview_frame(checklist):
+    """The interview's sections for this checklist, drawn once (see finder.frames)."""
+    vocabulary = services().vocabulary
+    return drawn_frame("calls/_interview.html", "calls/_interview_live.html",
+                       (checklist.version,),
+                       lambda: {"checklist": checklist,
+                                "form": blank_interview_form(checklist, vocabulary)})
 
 
 def _still_open(earlier, checklist, values: dict[str, Any]) -> set[str]:

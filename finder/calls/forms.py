@@ -21,7 +21,7 @@ from wtforms.validators import Length, Optional
 from finder.checklist import Checklist
 from finder.form_choices import as_choices
 
-__all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value",
+__all__ = ["interview_form", "stored_call_form", "blank_interview_form", "end_status_choices", "field_value",
            "single_field_form"]
 
 NOTE_LIMIT = 20_000
@@ -100,9 +100,25 @@ def interview_form(checklist: Checklist, vocabulary, formdata) -> FlaskForm:
 def stored_call_form(checklist: Checklist, vocabulary, values: dict[str, Any]) -> "StoredCallForm":
     """The interview form as the call screen shows a stored call (its values from
     interview_fields.read_fields), before anything is posted."""
-    blank = _blank_form(cached_form_class(checklist, vocabulary))
-    return StoredCallForm(blank, {name: _as_form_value(name, value)
-                                  for name, value in values.items()})
+    return StoredCallForm(blank_interview_form(checklist, vocabulary),
+                          {name: _as_form_value(name, value) for name, value in values.items()})
+
+
+_BLANK_FORMS: dict[type, FlaskForm] = {}
+
+
+def blank_interview_form(checklist: Checklist, vocabulary) -> FlaskForm:
+    """An interview form holding nothing, made once per form class and shared by every
+    request: read its fields' fixed parts (ids, labels, choices), never change it."""
+    form_class = cached_form_class(checklist, vocabulary)
+    blank = _BLANK_FORMS.get(form_class)
+    if blank is None:
+        blank = form_class(formdata=None, meta={"csrf": False})
+        with _FORM_CLASSES_LOCK:
+            if len(_BLANK_FORMS) > 16:
+                _BLANK_FORMS.clear()
+            _BLANK_FORMS[form_class] = blank
+    return blank
 
 
 class StoredCallForm:
@@ -144,20 +160,6 @@ class StoredField:
     def _value(self) -> str:
         # The field class's own formatting (dates, None as ""), applied to this value.
         return type(self._blank_field)._value(self)
-
-
-_BLANK_FORMS: dict[type, FlaskForm] = {}
-
-
-def _blank_form(form_class: type[FlaskForm]) -> FlaskForm:
-    blank = _BLANK_FORMS.get(form_class)
-    if blank is None:
-        blank = form_class(formdata=None, meta={"csrf": False})
-        with _FORM_CLASSES_LOCK:
-            if len(_BLANK_FORMS) > 16:
-                _BLANK_FORMS.clear()
-            _BLANK_FORMS[form_class] = blank
-    return blank
 
 
 def single_field_form(checklist: Checklist, vocabulary, name: str, value: Any) -> FlaskForm:
