@@ -82,13 +82,8 @@ class Directory:
         return self.store.insert(PROVIDERS, record)
 
     def provider(self, provider_id: int, *, include_deleted: bool = False) -> dict | None:
-        """One provider, or None if there is none (or it is in the trash)."""
-        if self._provider_view(provider_id, include_deleted) is None:
-            return None
-        return self.store.get(PROVIDERS, provider_id)
-
-    def _provider_view(self, provider_id: int, include_deleted: bool = False) -> dict | None:
-        # A read-only record, for checks and reads that need no copy.
+        """One provider (a read-only record), or None if there is none (or it is in the
+        trash)."""
         record = self.store.view(PROVIDERS, provider_id)
         if record is None or (record.get("deleted_at") and not include_deleted):
             return None
@@ -157,7 +152,7 @@ class Directory:
 
     def _require_provider(self, provider_id: int, include_deleted: bool = False) -> dict:
         """The provider's record, read-only; LookupError if there is none (or in the trash)."""
-        record = self._provider_view(provider_id, include_deleted)
+        record = self.provider(provider_id, include_deleted=include_deleted)
         if record is None:
             raise LookupError(f"no provider {provider_id}")
         return record
@@ -182,11 +177,12 @@ class Directory:
             return call_id
 
     def call(self, call_id: int) -> dict | None:
-        """One call, or None if there is none or its provider is in the trash."""
-        record = self.store.get(CALLS, call_id)
+        """One call (a read-only record), or None if there is none or its provider is in
+        the trash."""
+        record = self.store.view(CALLS, call_id)
         if record is None or record.get("deleted_at"):
             return None
-        if self._provider_view(record["provider_id"]) is None:
+        if self.provider(record["provider_id"]) is None:
             return None
         return record
 
@@ -199,9 +195,9 @@ class Directory:
     def edit_call(self, call_id: int, name: str, value: Any, base_rev: int | None) -> Edit:
         """Save one field of a call (see interview_fields.apply_edit) and refresh the standing."""
         with self.store.transaction():
-            call = self.call(call_id)
-            if call is None:
+            if self.call(call_id) is None:
                 raise LookupError(f"no call {call_id}")
+            call = self.store.get(CALLS, call_id)  # a copy: apply_edit changes it
             checklist = self.checklist_for(call["checklist_version"])
             ref = parse_field(name, checklist)
             if ref is None:

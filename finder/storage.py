@@ -201,8 +201,8 @@ class Store:
     and commits all changes as one journal line at the end.
 
     `indexes` names fields to look documents up by quickly, e.g. {"calls": ["provider_id"]}.
-    Documents returned by `view`, `all` and `find` share nested values with the store: treat them as
-    read-only, and write through `update`.
+    Documents returned by `view`, `all` and `find` share nested values with the store: treat
+    them as read-only, and write through `update`.
     """
 
     def __init__(self, folder: Path, *, indexes: Mapping[str, list[str]] | None = None,
