@@ -88,6 +88,14 @@ class Standing:
     def red_flag_ids(self) -> list[str]:
         return list(dict.fromkeys(hit.flag_id for hit in self.red_flags))
 
+    @property
+    def hits_by_flag(self) -> dict[str, list[RedFlagHit]]:
+        """Each red flag heard, with every time it was heard, in the order of red_flag_ids."""
+        grouped: dict[str, list[RedFlagHit]] = {}
+        for hit in self.red_flags:
+            grouped.setdefault(hit.flag_id, []).append(hit)
+        return grouped
+
 
 def score_call(call: Mapping, checklist: Checklist) -> Standing:
     """The standing from one call on its own."""

@@ -34,10 +34,12 @@ def new():
 def show(provider_id: int):
     provider = provider_or_404(provider_id)
     calls = directory().calls_for(provider_id)
+    calls_by_id = call_labels(calls, services().vocabulary)
     return render_template(
         "providers/show.html", provider=provider, calls=calls,
         standing=directory().standing(provider_id),
-        calls_by_id=call_labels(calls, services().vocabulary),
+        calls_by_id=calls_by_id,
+        call_names={call_id: call["label"] for call_id, call in calls_by_id.items()},
         checklist=services().checklist, form=ConfirmForm())
 
 

@@ -75,7 +75,7 @@ def provider(provider_id: int) -> Printable:
     return Printable("summaries/provider.html", dict(
         provider=record, calls=calls, standing=standing, checklist=checklist,
         calls_by_id=call_labels(calls, services().vocabulary),
-        short_call_names=short_call_names(calls),
+        call_names=short_call_names(calls),
         cited=sources_cited(standing, checklist), printed_on=_today()),
         ["summary", record["name"]])
 
