@@ -88,9 +88,54 @@ def html_attributes(attributes: Mapping[str, Any]) -> str:
 @lru_cache(maxsize=2048)
 def _frame(shape: FieldShape) -> Callable[[Any], str]:
     """A function from the field (for its value) to its markup."""
-    head, tail = _around_input(shape).split(_SLOT)
-    fill_input = _input_filler(shape)
-    return lambda field: f"{head}{fill_input(field)}{tail}"
+    return _Frame(shape)
+
+
+class _Frame:
+    """A field's markup as a function of its value. It keeps the markup of a few short values
+    too: most fields of most calls are empty, or hold one of a handful of choices."""
+
+    KEPT = 16
+
+    def __init__(self, shape: FieldShape):
+        self._head, self._tail = _around_input(shape).split(_SLOT)
+        self._draw_input = _input_filler(shape)
+        self._value_of = _VALUE_OF.get(shape.kind)
+        self._kept: dict[Any, str] = {}
+
+    def __call__(self, field) -> str:
+        if self._value_of is None:  # drawn by a WTForms widget, from the field itself
+            return f"{self._head}{self._draw_input(field)}{self._tail}"
+        value = self._value_of(field)
+        key = _short_value_key(value)
+        html = self._kept.get(key) if key is not None else None
+        if html is None:
+            html = f"{self._head}{self._draw_input(value)}{self._tail}"
+            if key is not None and len(self._kept) < self.KEPT:
+                self._kept[key] = html
+        return html
+
+
+# What a field's input shows, by field type: the text typed, or the data chosen.
+_VALUE_OF: dict[str, Callable[[Any], Any]] = {
+    **{kind: (lambda field: field._value())
+       for kind in ("StringField", "TextAreaField", "DateField", "DateTimeLocalField")},
+    **{kind: (lambda field: field.data)
+       for kind in ("RadioField", "SelectMultipleField", "SelectField", "BooleanField")},
+    "PasswordField": lambda field: None,
+}
+
+
+def _short_value_key(value: Any) -> tuple | None:
+    """A key for a value worth keeping the markup of, or None."""
+    if value is None or isinstance(value, bool):
+        return (type(value), value)
+    if isinstance(value, str):
+        return (str, value) if len(value) <= 64 else None
+    if isinstance(value, (list, tuple)) and len(value) <= 4 and \
+            all(isinstance(item, str) for item in value):
+        return (list, tuple(value))
+    return None
 
 
 def _around_input(shape: FieldShape) -> str:
@@ -140,6 +185,7 @@ def _input_attributes(shape: FieldShape) -> dict[str, Any]:
 
 
 def _input_filler(shape: FieldShape) -> Callable[[Any], str]:
+    """A function from the value (see _VALUE_OF) to the input's markup."""
     kind = shape.kind
     if kind in _CHOICE_LISTS:
         return _choices_filler(shape)
@@ -148,14 +194,14 @@ def _input_filler(shape: FieldShape) -> Callable[[Any], str]:
         return _text_filler(f"<textarea{html_attributes(extra)}>\r\n{_SLOT}</textarea>")
     if kind == "PasswordField":
         markup = f"<input{html_attributes({'type': 'password', **extra})}>"
-        return lambda field: markup
+        return lambda value: markup
     if kind in _TEXT_INPUT_TYPES:
         return _text_filler(
             f"<input{html_attributes({'type': _TEXT_INPUT_TYPES[kind], 'value': _SLOT, **extra})}>")
     if kind == "BooleanField":
         off, on = (f"<input{html_attributes({**extra, 'type': 'checkbox', 'value': 'y', 'checked': checked})}>"
                    for checked in (False, True))
-        return lambda field: on if field.data else off
+        return lambda value: on if value else off
     if kind == "SelectField":
         return _select_filler(shape, html_attributes(extra))
     attributes = dict(shape.attributes)
@@ -164,7 +210,7 @@ def _input_filler(shape: FieldShape) -> Callable[[Any], str]:
 
 def _text_filler(markup: str) -> Callable[[Any], str]:
     before, after = markup.split(_SLOT)
-    return lambda field: f"{before}{escape(field._value())}{after}"
+    return lambda text: f"{before}{escape(text)}{after}"
 
 
 def _choices_filler(shape: FieldShape) -> Callable[[Any], str]:
@@ -182,8 +228,8 @@ def _choices_filler(shape: FieldShape) -> Callable[[Any], str]:
             f"<input{html_attributes({**flags, 'checked': checked})}> <span>{escape(label)}</span>"
             "</label>" for checked in (False, True))))
 
-    def fill(field) -> str:
-        chosen = set(field.data or []) if many else {field.data}
+    def fill(data) -> str:
+        chosen = set(data or []) if many else {data}
         return "\n".join(on if value in chosen else off for value, off, on in drawn)
     return fill
 
@@ -193,8 +239,8 @@ def _select_filler(shape: FieldShape, attributes: str) -> Callable[[Any], str]:
                        f"{escape(label)}</option>" for selected in (False, True)))
              for value, label in shape.choices]
 
-    def fill(field) -> str:
-        options = "".join(on if field.data == value else off for value, off, on in drawn)
+    def fill(data) -> str:
+        options = "".join(on if data == value else off for value, off, on in drawn)
         return f"<select{attributes}>{options}</select>"
     return fill
 

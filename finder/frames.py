@@ -45,11 +45,14 @@ class _FieldHole:
 
 
 class _LaterHole:
-    def __init__(self, macro_name: str, args: tuple):
+    def __init__(self, macro_name: str, args: tuple, when: str | None):
         self.macro_name = macro_name
         self.args = args
+        self.when = when
 
     def fill(self, form, later_macros, data: dict) -> str:
+        if self.when is not None and not data.get(self.when):
+            return ""
         return getattr(later_macros, self.macro_name)(data, *self.args)
 
 
@@ -65,10 +68,10 @@ class Frame:
         self.holes.append(_FieldHole(field, kwargs, request_hint))
         return Markup(_HOLE)
 
-    def later(self, macro_name: str, *args) -> Markup:
+    def later(self, macro_name: str, *args, when: str | None = None) -> Markup:
         """Markup from a macro of the `later` template, called per request as
-        macro(data, *args)."""
-        self.holes.append(_LaterHole(macro_name, args))
+        macro(data, *args); with `when`, only if data[when] is not empty."""
+        self.holes.append(_LaterHole(macro_name, args, when))
         return Markup(_HOLE)
 
 

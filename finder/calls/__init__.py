@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template, request,
@@ -132,8 +133,17 @@ _FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 def fingerprint(value: Any) -> str:
     """A short stand-in for a field's value when the page was drawn, to tell what changed."""
+    if isinstance(value, (str, bool)) and len(str(value)) <= 64:
+        return _remembered_fingerprint(value)  # most fields: empty, or one of a few choices
+    return _fingerprint(value)
+
+
+def _fingerprint(value: Any) -> str:
     text = _FINGERPRINT_JSON.encode(value)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_remembered_fingerprint = lru_cache(maxsize=512, typed=True)(_fingerprint)
 
 
 def _form_state(call: dict, values: dict[str, Any]) -> str:
