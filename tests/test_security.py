@@ -1,6 +1,7 @@
 """Only the owner gets in, pages say what they may do, and an old form never fails bare."""
 
 import re
+import time
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -137,6 +138,23 @@ def test_form_tokens_survive_a_restart_of_the_app(data_dir):
     restarted_client.set_cookie("session", client.get_cookie("session").value)
     response = restarted_client.post("/providers/new", data={
         "csrf_token": token, "name": "Dr After Restart", "telemedicine": "unknown",
+        "payment": "unknown", "status": "to_call"})
+    assert response.status_code == 302
+
+
+def test_a_session_keeps_one_signed_token_unless_tokens_expire(data_dir):
+    lasting = create_app({"DATA_DIR": str(data_dir), "TESTING": True}).test_client()
+    expiring = create_app({"DATA_DIR": str(data_dir), "TESTING": True,
+                           "WTF_CSRF_TIME_LIMIT": 3600}).test_client()
+    first = [csrf_token_from(client.get("/sources").get_data(as_text=True))
+             for client in (lasting, expiring)]
+    time.sleep(1.1)  # a token signed now would carry another timestamp
+    second = [csrf_token_from(client.get("/sources").get_data(as_text=True))
+              for client in (lasting, expiring)]
+    assert first[0] == second[0]
+    assert first[1] != second[1]  # tokens that expire are signed afresh
+    response = lasting.post("/providers/new", data={
+        "csrf_token": first[0], "name": "Dr Same Token", "telemedicine": "unknown",
         "payment": "unknown", "status": "to_call"})
     assert response.status_code == 302
 
