@@ -31,9 +31,10 @@ class ChecklistError(ValueError):
     """The checklist data break a rule; the message says which and where."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Checklist:
-    """One version of the checklist, with lookups by id."""
+    """One version of the checklist, with lookups by id. Compared and hashed by identity,
+    so that what is worked out from one checklist can be remembered against it."""
 
     data: dict[str, Any]
     questions: dict[str, dict] = field(init=False)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from finder.checklist import Checklist, checklist_from_data
 from finder.interview_fields import Edit, apply_edit, parse_field, read_field
-from finder.scoring import Standing, standing_for, summary_of
+from finder.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
 from finder.storage import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
@@ -251,11 +251,9 @@ class Directory:
             return self._standing_from(self.calls_for(provider_id),
                                        record.get("cleared_flags") or {})
 
-    def standing_of_calls(self, provider_id: int, calls: list[dict]) -> Standing:
-        """The standing from some of a provider's calls (e.g. all but the one on screen)."""
-        with self.store.reading():
-            record = self._require_provider(provider_id, include_deleted=True)
-            return self._standing_from(calls, record.get("cleared_flags") or {})
+    def latest_answers(self, calls: list[dict]) -> LatestAnswers:
+        """The last answer to each question over some calls (e.g. all but the one on screen)."""
+        return latest_answers(calls, self.checklist_for)
 
     def _standing_from(self, calls: list[dict], cleared: dict | None = None) -> Standing:
         return standing_for(calls, self.checklist_for, cleared or {}, current=self.current)

@@ -24,6 +24,8 @@ __all__ = [
     "AnswerScore",
     "RedFlagHit",
     "Standing",
+    "LatestAnswers",
+    "latest_answers",
     "score_call",
     "standing_for",
     "verdict_for",
@@ -97,6 +99,26 @@ class Standing:
         return grouped
 
 
+@dataclass(frozen=True)
+class LatestAnswers:
+    """The last answer given to each question over some calls, by question id."""
+
+    core: dict[str, AnswerScore]
+    practical: dict[str, dict]
+
+
+def latest_answers(calls: Iterable[Mapping],
+                   checklist_for: Callable[[int], Checklist]) -> LatestAnswers:
+    """What some calls already tell, question by question: for a call, all the others."""
+    core: dict[str, AnswerScore] = {}
+    practical: dict[str, dict] = {}
+    for call in _in_call_order(calls):
+        checklist = checklist_for(call["checklist_version"])
+        core.update(_answers_in(call, checklist))
+        practical.update(_practical_in(call, checklist))
+    return LatestAnswers(core, practical)
+
+
 def score_call(call: Mapping, checklist: Checklist) -> Standing:
     """The standing from one call on its own."""
     return standing_for([call], lambda version: checklist, cleared_flags={})
@@ -113,7 +135,7 @@ def standing_for(calls: Iterable[Mapping],
     user cleared it; hits heard before that no longer count. The questions still to ask come
     from the newest checklist among the calls (or `current` when there are no calls).
     """
-    ordered = sorted(calls, key=lambda c: (c.get("called_at") or "", c.get("id") or 0))
+    ordered = _in_call_order(calls)
     newest = checklist_for(ordered[-1]["checklist_version"]) if ordered else current
     if newest is None:
         raise ValueError("standing_for needs calls or a current checklist")
@@ -122,8 +144,9 @@ def standing_for(calls: Iterable[Mapping],
     practical: dict[str, dict] = {}
     for call in ordered:
         checklist = checklist_for(call["checklist_version"])
-        latest.update(_answers_in(call, checklist))
-        hits.extend(_red_flags_in(call, checklist))
+        answers = _answers_in(call, checklist)
+        latest.update(answers)
+        hits.extend(_red_flags_in(call, checklist, answers))
         practical.update(_practical_in(call, checklist))
     cleared = cleared_flags or {}
     hits = [h for h in hits if h.at > cleared.get(h.flag_id, "")]
@@ -195,6 +218,10 @@ def summary_of(standing: Standing, last_call_at: str | None = None) -> dict:
     }
 
 
+def _in_call_order(calls: Iterable[Mapping]) -> list[Mapping]:
+    return sorted(calls, key=lambda c: (c.get("called_at") or "", c.get("id") or 0))
+
+
 def _answers_in(call: Mapping, checklist: Checklist) -> dict[str, AnswerScore]:
     found = {}
     for question_id, answer in (call.get("answers") or {}).items():
@@ -210,13 +237,15 @@ def _answers_in(call: Mapping, checklist: Checklist) -> dict[str, AnswerScore]:
     return found
 
 
-def _red_flags_in(call: Mapping, checklist: Checklist) -> list[RedFlagHit]:
+def _red_flags_in(call: Mapping, checklist: Checklist,
+                  answers: dict[str, AnswerScore]) -> list[RedFlagHit]:
+    """Red flags ticked on a call, and those its answers (`answers`, from _answers_in) are."""
     hits = []
     for flag_id, mark in (call.get("red_flags") or {}).items():
         if flag_id in checklist.red_flags and mark.get("ticked"):
             hits.append(RedFlagHit(flag_id, checklist.red_flags[flag_id]["label"],
                                    call.get("id"), mark.get("at", ""), note=mark.get("note", "")))
-    for answer in _answers_in(call, checklist).values():
+    for answer in answers.values():
         if answer.red_flag:
             stamp = call["answers"][answer.question_id].get("at", "")
             hits.append(RedFlagHit(answer.red_flag, checklist.red_flags[answer.red_flag]["label"],

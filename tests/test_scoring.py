@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from finder.checklist import checklist_from_data, load_checklist
-from finder.scoring import score_call, standing_for, summary_of
+from finder.scoring import latest_answers, score_call, standing_for, summary_of
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 REAL = load_checklist(DATA)
@@ -202,6 +202,20 @@ def test_latest_practical_answer_wins():
                   called_at="2026-01-02T09:00")
     assert combine([first, second]).practical["cost"]["text"] == "$250 self-pay"
     assert combine([first, second]).practical["cost"]["call_id"] == 2
+
+
+def test_latest_answers_are_what_the_standing_is_built_from():
+    first = call({"q1": "p2", "q2": "bad"}, call_id=1, called_at="2026-01-01T09:00",
+                 practical={"cost": {"text": "$300"}})
+    second = call({"q1": "p10", "q3": "nonsense"}, call_id=2, called_at="2026-01-05T09:00",
+                  practical={"cost": {"text": ""}})
+    known = latest_answers([second, first], {1: SYNTHETIC}.__getitem__)
+    assert {q: (a.option_id, a.call_id) for q, a in known.core.items()} == {
+        "q1": ("p10", 2), "q2": ("bad", 1)}  # unknown options are not answers
+    assert known.practical["cost"]["text"] == "$300"  # an empty answer does not replace one
+    standing = combine([first, second])
+    assert {a.question_id: a.option_id for a in standing.answers} == {
+        q: a.option_id for q, a in known.core.items()}
 
 
 def test_summary_holds_what_the_shortlist_needs():

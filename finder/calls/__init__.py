@@ -235,9 +235,8 @@ def _render(call: dict, checklist, form=None, conflicts=None, failure=None, post
         form = stored_call_form(checklist, vocabulary, values)
     provider = directory().provider(call["provider_id"])
     calls = directory().calls_for(provider["id"])
+    earlier = directory().latest_answers([c for c in calls if c["id"] != call["id"]])
     calls_by_id = call_labels(calls, vocabulary)
-    earlier = directory().standing_of_calls(provider["id"],
-                                            [c for c in calls if c["id"] != call["id"]])
     interview = _interview_frame(checklist).fill(
         form, conflicts=conflicts or {},
         earlier_answers=_earlier_answers(earlier, calls_by_id),
@@ -263,7 +262,7 @@ def _interview_frame(checklist):
 
 def _still_open(earlier, checklist, values: dict[str, Any]) -> set[str]:
     """The core questions no call has an answer to yet, this one included."""
-    answered_before = {answer.question_id for answer in earlier.answers}
+    answered_before = earlier.core.keys()
     return {question_id for question_id in checklist.questions
             if question_id not in answered_before
             and checklist.option(question_id, values[f"answer-{question_id}"]) is None}
@@ -274,7 +273,7 @@ def _earlier_answers(earlier, calls_by_id: dict) -> dict[str, dict]:
     return {answer.question_id: {
                 "answer": answer.option_label,
                 "call": calls_by_id.get(answer.call_id, {}).get("label", "an earlier call")}
-            for answer in earlier.answers}
+            for answer in earlier.core.values()}
 
 
 def _earlier_practical(earlier, checklist) -> dict[str, str]:
