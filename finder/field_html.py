@@ -58,12 +58,19 @@ def field_frame(field, hint=None, label=None, class_: str = "",
     choices = getattr(field, "choices", None)
     render_kw, errors = field.render_kw, field.errors
     shape = FieldShape(
-        field.type, field.id, field.name, label or field.label.text, hint or None, class_,
+        field.type, field.id, field.name, _without_nul(label or field.label.text),
+        _without_nul(hint) or None, class_,
         tuple(attrs.items()) if attrs else (),
         tuple(render_kw.items()) if render_kw else (),
         tuple([(c.value, c.label) for c in choices]) if choices else (),
-        tuple(errors) if errors else ())
+        tuple(_without_nul(error) for error in errors) if errors else ())
     return _frame(shape)
+
+
+def _without_nul(text):
+    # Labels, hints and errors may quote what someone typed or imported; a NUL (never
+    # valid in HTML anyway) must not pass for the _SLOT a frame is cut at.
+    return text.replace("\x00", "") if isinstance(text, str) else text
 
 
 def field_errors(field) -> Markup:

@@ -252,6 +252,19 @@ def test_a_new_call_shows_what_is_known_and_what_is_still_open(client, call):
         'id="q-bad_reaction"')[1].split("</section>")[0]
 
 
+def test_text_that_looks_like_the_page_machinery_is_shown_as_typed(client, call):
+    provider_id, first = call
+    odd = "a\x00slot\x00b \x00hole\x00 <c>"
+    save_field(client, first, "practical-wait", odd, rev=0)
+    save_field(client, first, "notes", odd, rev=0)
+    second = start_call(client, provider_id)
+    for call_id in (first, second):
+        response = client.get(f"/calls/{call_id}")
+        assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Earlier: aslotb hole &lt;c&gt;" in page  # NULs dropped, the rest escaped
+
+
 def test_the_call_screen_shows_the_verdict_so_far(client, call):
     provider_id, call_id = call
     for name in ("flag-deadline", "flag-refuses_liquid"):
