@@ -16,6 +16,7 @@ from wtforms import PasswordField
 from wtforms.validators import InputRequired
 
 from finder.data_folder import read_password_hash
+from finder.sessions import RememberedCookieSessions
 
 __all__ = ["init_app", "bp", "form_token", "replays_form_on_expired_token", "safe_next",
            "LOOPBACK_NAMES"]
@@ -38,6 +39,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = RememberedCookieSessions()
     csrf.init_app(app)
     # Flask-WTF offers generate_csrf to templates both ways; form_token replaces it in both.
     app.jinja_env.globals["csrf_token"] = form_token

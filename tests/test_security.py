@@ -194,6 +194,36 @@ def test_signing_in_with_the_right_password_goes_where_you_were_going(guarded):
     assert guarded.get("/").status_code == 200
 
 
+def test_a_session_cookie_is_only_as_good_as_its_signature_and_age(data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    write_password_hash(data_dir, generate_password_hash("correct horse"))
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_REQUIRED": True, "PERMANENT_SESSION_LIFETIME": 2})
+    client = app.test_client()
+    client.post("/sign-in", data={"password": "correct horse"})
+    cookie = client.get_cookie("session").value
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # the second time from memory
+    payload, signature = cookie.rsplit(".", 1)
+    forged = f"{payload}.{signature[:-2]}{'AA' if not signature.endswith('AA') else 'BB'}"
+    client.set_cookie("session", forged)
+    assert client.get("/").status_code == 302  # back to sign-in
+    client.set_cookie("session", cookie)
+    assert client.get("/").status_code == 200
+    time.sleep(3.1)
+    assert client.get("/").status_code == 302  # expired, even though it was remembered
+
+
+def test_what_one_request_adds_to_a_session_stays_out_of_the_next(client):
+    provider_id = add_provider(client)  # its cookie holds the message "Added Dr Test."
+    cookie = client.get_cookie("session").value
+    client.get("/static/finder.css").close()  # now that cookie is known
+    client.post(f"/providers/{provider_id}/delete")  # adds "Moved … to the trash" to it
+    client.set_cookie("session", cookie)  # as if that response had been lost
+    page = client.get("/").get_data(as_text=True)
+    assert "Added Dr Test." in page and "to the trash" not in page
+
+
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x",
                                     "/\\evil.example", "javascript:alert(1)", "evil"])
 def test_sign_in_never_redirects_off_the_site(guarded, target):
