@@ -238,17 +238,18 @@ def _render(call: dict, checklist, form=None, conflicts=None, failure=None, post
     earlier = directory().latest_answers([c for c in calls if c["id"] != call["id"]])
     calls_by_id = call_labels(calls, vocabulary)
     interview = _interview_frame(checklist).fill(
-        form, conflicts=conflicts or {},
+        form, call=call, provider=provider, conflicts=conflicts or {},
         earlier_answers=_earlier_answers(earlier, calls_by_id),
         still_open=_still_open(earlier, checklist, values),
         hints={f"practical-{question_id}": f"Earlier: {text}"
-               for question_id, text in _earlier_practical(earlier, checklist).items()})
+               for question_id, text in _earlier_practical(earlier, checklist).items()},
+        end_statuses=end_status_choices(vocabulary), status_error=status_error,
+        chosen_end_status=request.form.get("end_status", "") if posted else "")
     return render_template(
         "calls/show.html", call=call, provider=provider, checklist=checklist, form=form,
         interview=interview, form_state=_form_state(call, values), conflicts=conflicts or {},
         failure=failure, posted=posted, summary=provider.get("standing") or {},
-        calls_by_id=calls_by_id, end_statuses=end_status_choices(vocabulary),
-        chosen_end_status=request.form.get("end_status", ""), status_error=status_error)
+        calls_by_id=calls_by_id, status_error=status_error)
 
 
 def _interview_frame(checklist):
