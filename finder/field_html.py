@@ -92,7 +92,7 @@ def html_attributes(attributes: Mapping[str, Any]) -> str:
 # -- frames: a field's markup with a place for its value -----------------------------------
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)  # a few pages' fields, with the hints and errors they have had
 def _frame(shape: FieldShape) -> Callable[[Any], str]:
     """A function from the field (for its value) to its markup."""
     return _Frame(shape)

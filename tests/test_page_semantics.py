@@ -41,6 +41,15 @@ def test_the_header_has_the_links_in_a_row_and_behind_a_menu_without_javascript(
     assert "<script" not in header
 
 
+def test_the_menu_marks_the_page_shown_each_time_though_it_is_drawn_once(client):
+    for url, label in [("/where-to-look", "Where to look"), ("/words", "Words explained"),
+                       ("/where-to-look", "Where to look")]:
+        page = client.get(url).get_data(as_text=True)
+        header = page[page.index('<header class="site-header">'):page.index("</header>")]
+        assert header.count('aria-current="page"') == 2
+        assert header.count(f'aria-current="page">{label}</a>') == 2
+
+
 def test_the_call_screen_announces_saving_politely_and_failures_at_once(client):
     call_id = start_call(client, add_provider(client))
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
