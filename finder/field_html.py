@@ -64,7 +64,14 @@ def field_frame(field, hint=None, label=None, class_: str = "",
         tuple(render_kw.items()) if render_kw else (),
         tuple([(c.value, c.label) for c in choices]) if choices else (),
         tuple(_without_nul(error) for error in errors) if errors else ())
+    if errors or len(shape.label) + len(shape.hint or "") > _LONGEST_KEPT_TEXT:
+        # Errors can quote what was posted and hints what was typed before: drawn each
+        # time, so that a cached frame never holds a visitor's text.
+        return _Frame(shape)
     return _frame(shape)
+
+
+_LONGEST_KEPT_TEXT = 300
 
 
 def _without_nul(text):

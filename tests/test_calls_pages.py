@@ -1,6 +1,7 @@
 """The call screen: one-field autosave, whole-form saving without JavaScript, conflicts between
 tabs, ending a call, and every bad input answered with a 4xx."""
 
+import copy
 import re
 
 import pytest
@@ -263,6 +264,37 @@ def test_text_that_looks_like_the_page_machinery_is_shown_as_typed(client, call)
         assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Earlier: aslotb hole &lt;c&gt;" in page  # NULs dropped, the rest escaped
+
+
+def test_what_is_still_open_follows_the_newest_checklist_among_the_calls(client, call,
+                                                                         directory):
+    provider_id, first = call
+    newer = copy.deepcopy(directory.current.data)
+    newer["version"] = 2
+    newer["questions"] = [q for q in newer["questions"] if q["id"] != "knows_literature"]
+    directory.store.insert("checklists", {"version": 2, "data": newer})
+    second = start_call(client, provider_id)
+    directory.store.update("calls", second, {"checklist_version": 2,
+                                             "called_at": "2099-01-01T10:00"})
+    page = client.get(f"/calls/{first}").get_data(as_text=True)
+    assert 'id="q-knows_literature"' in page  # the first call was asked it
+    assert page.count("Still open") == 3  # but the newest checklist no longer asks it
+    assert "Still open" not in page.split('id="q-knows_literature"')[1].split("</section>")[0]
+
+
+def test_odd_values_in_a_restored_file_are_shown_as_the_form_would_read_them(client, call,
+                                                                           directory):
+    provider_id, call_id = call
+    directory.store.update("calls", call_id, {
+        "outcome": {"a": 1}, "follow_up_on": ["soon"],
+        "answers": {"step_size": {"option": ["fixed_mg"]}},
+        "practical": {"telemedicine_states": {"states": "CA"}, "cost": {"option": 7}},
+        "red_flags": {"deadline": {"ticked": "yes"}}})
+    response = client.get(f"/calls/{call_id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert not re.search(r'<input checked[^>]*name="(answer-step_size|outcome)"', page)
+    assert re.search(r'<input[^>]*checked[^>]*name="flag-deadline"', page)
 
 
 def test_the_call_screen_shows_the_verdict_so_far(client, call):

@@ -240,7 +240,7 @@ def _render(call: dict, checklist, form=None, conflicts=None, failure=None, post
     interview = _interview_frame(checklist).fill(
         form, call=call, provider=provider, conflicts=conflicts or {},
         earlier_answers=_earlier_answers(earlier, calls_by_id),
-        still_open=_still_open(earlier, checklist, values),
+        still_open=_still_open(earlier, values, checklist, _newest_checklist(calls, checklist)),
         hints={f"practical-{question_id}": f"Earlier: {text}"
                for question_id, text in _earlier_practical(earlier, checklist).items()},
         end_statuses=end_status_choices(vocabulary), status_error=status_error,
@@ -261,12 +261,18 @@ def _interview_frame(checklist):
                                 "form": blank_interview_form(checklist, vocabulary)})
 
 
-def _still_open(earlier, checklist, values: dict[str, Any]) -> set[str]:
-    """The core questions no call has an answer to yet, this one included."""
+def _newest_checklist(calls: list[dict], fallback):
+    # What is still to ask follows the newest checklist among the calls, as in the standing.
+    return directory().checklist_for(calls[-1]["checklist_version"]) if calls else fallback
+
+
+def _still_open(earlier, values: dict[str, Any], checklist, newest) -> set[str]:
+    """The core questions (of the `newest` checklist) no call has an answer to yet: not the
+    earlier ones, nor this one, whose `values` are read by its own `checklist`."""
     answered_before = earlier.core.keys()
-    return {question_id for question_id in checklist.questions
+    return {question_id for question_id in newest.questions
             if question_id not in answered_before
-            and checklist.option(question_id, values[f"answer-{question_id}"]) is None}
+            and checklist.option(question_id, values.get(f"answer-{question_id}")) is None}
 
 
 def _earlier_answers(earlier, calls_by_id: dict) -> dict[str, dict]:

@@ -152,7 +152,9 @@ class StoredField:
 
     def __init__(self, blank_field, data: Any):
         self._blank_field = blank_field
-        self.data = data
+        # The field class's own reading of a stored value (a choice as text, a tick as
+        # true or false), so odd data in a restored file shows as WTForms would show it.
+        type(blank_field).process_data(self, data)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._blank_field, name)
@@ -195,7 +197,7 @@ def _as_form_value(name: str, value: Any) -> Any:
 def _parse(parser, value, fmt):
     try:
         return parser(value, fmt) if value else None
-    except ValueError:
+    except (ValueError, TypeError):
         return None
 
 
