@@ -4,7 +4,8 @@ For each size it builds a data folder, starts finder with its production server 
 on loopback, and measures over many requests after a warm-up: the shortlist (unfiltered,
 filtered, sorted), a provider summary, the call page, one autosaved answer (a write), the CSV
 export, start-up time and peak memory. In the same run a bare Flask app served the same way
-gives two baselines: a "hello" route and an HTML table of the same rows from memory.
+gives two baselines: a "hello" route and an HTML table of the same rows from memory, each
+timed half before and half after finder's pages.
 
     python bench/run.py                       # 100, 1,000 and 5,000 providers
     python bench/run.py --sizes 100 --requests 50
@@ -129,31 +130,39 @@ def measure_size(providers: int, calls: int, count: int, warmup: int) -> dict:
     data = write_data_folder(folder / "data", providers, calls)
     results: dict[str, Timing | float] = {}
 
-    port = free_port()
+    baseline_port = free_port()
     baseline = subprocess.Popen([sys.executable, str(BENCH / "baseline_app.py"), str(data),
-                                 str(port)], stdout=subprocess.DEVNULL)
+                                 str(baseline_port)], stdout=subprocess.DEVNULL)
+    finder = None
     try:
-        wait_listening(port, baseline)
-        client = Client(port)
-        results["hello"] = client.time("hello", count, warmup, get("/hello"))
-        results["table"] = client.time("table", count, warmup, get("/table"))
+        wait_listening(baseline_port, baseline)
+        # The baselines are timed before and after finder's pages, half their requests each
+        # time, so that the machine speeding up or slowing down during a run moves both sides.
+        first_half = measure_baselines(Client(baseline_port), count // 2, warmup)
+
+        port = free_port()
+        finder = subprocess.Popen([sys.executable, "-m", "finder", "serve", "--port",
+                                   str(port), "--data-dir", str(data)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        results["startup_s"] = wait_listening(port, finder)
+        results.update(measure_finder(Client(port), providers, count, warmup))
+        results["peak_mb"] = peak_memory_mb(finder.pid)
+
+        second_half = measure_baselines(Client(baseline_port), count - count // 2, warmup)
+        for name in first_half:
+            results[name] = Timing(name, first_half[name].samples + second_half[name].samples)
     finally:
+        if finder is not None:
+            finder.send_signal(2)
+            finder.wait(60)
         baseline.terminate()
         baseline.wait()
-
-    port = free_port()
-    finder = subprocess.Popen([sys.executable, "-m", "finder", "serve", "--port", str(port),
-                               "--data-dir", str(data)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.STDOUT)
-    try:
-        results["startup_s"] = wait_listening(port, finder)
-        client = Client(port)
-        results.update(measure_finder(client, providers, count, warmup))
-        results["peak_mb"] = peak_memory_mb(finder.pid)
-    finally:
-        finder.send_signal(2)
-        finder.wait(60)
     return results
+
+
+def measure_baselines(client: Client, count: int, warmup: int) -> dict[str, Timing]:
+    return {"hello": client.time("hello", count, warmup, get("/hello")),
+            "table": client.time("table", count, warmup, get("/table"))}
 
 
 def measure_finder(client: Client, providers: int, count: int, warmup: int) -> dict:
