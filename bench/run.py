@@ -133,31 +133,35 @@ def measure_size(providers: int, calls: int, count: int, warmup: int) -> dict:
     baseline_port = free_port()
     baseline = subprocess.Popen([sys.executable, str(BENCH / "baseline_app.py"), str(data),
                                  str(baseline_port)], stdout=subprocess.DEVNULL)
-    finder = None
     try:
         wait_listening(baseline_port, baseline)
-        # The baselines are timed before and after finder's pages, half their requests each
-        # time, so that the machine speeding up or slowing down during a run moves both sides.
+        # The baselines are timed before and after finder's pages (finder stopped again),
+        # half their requests each time, so that the machine speeding up or slowing down
+        # during a run moves both sides of each ratio alike.
         first_half = measure_baselines(Client(baseline_port), count // 2, warmup)
-
-        port = free_port()
-        finder = subprocess.Popen([sys.executable, "-m", "finder", "serve", "--port",
-                                   str(port), "--data-dir", str(data)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        results["startup_s"] = wait_listening(port, finder)
-        results.update(measure_finder(Client(port), providers, count, warmup))
-        results["peak_mb"] = peak_memory_mb(finder.pid)
-
+        results.update(measure_finder_served(data, providers, count, warmup))
         second_half = measure_baselines(Client(baseline_port), count - count // 2, warmup)
-        for name in first_half:
-            results[name] = Timing(name, first_half[name].samples + second_half[name].samples)
     finally:
-        if finder is not None:
-            finder.send_signal(2)
-            finder.wait(60)
         baseline.terminate()
         baseline.wait()
+    for name in first_half:
+        results[name] = Timing(name, first_half[name].samples + second_half[name].samples)
     return results
+
+
+def measure_finder_served(data: Path, providers: int, count: int, warmup: int) -> dict:
+    port = free_port()
+    finder = subprocess.Popen([sys.executable, "-m", "finder", "serve", "--port", str(port),
+                               "--data-dir", str(data)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.STDOUT)
+    try:
+        results = {"startup_s": wait_listening(port, finder)}
+        results.update(measure_finder(Client(port), providers, count, warmup))
+        results["peak_mb"] = peak_memory_mb(finder.pid)
+        return results
+    finally:
+        finder.send_signal(2)
+        finder.wait(60)
 
 
 def measure_baselines(client: Client, count: int, warmup: int) -> dict[str, Timing]:
