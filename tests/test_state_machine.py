@@ -11,7 +11,7 @@ import tempfile
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (Bundle, RuleBasedStateMachine, consumes, invariant,
+from hypothesis.stateful import (Bundle, RuleBasedStateMachine, invariant,
                                  precondition, rule)
 
 from finder import create_app

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import stat
 from html import unescape
-from pathlib import Path
 
 import pytest
 

@@ -7,20 +7,16 @@ an answer changed meanwhile in another tab as a conflict instead of overwriting 
 
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import lru_cache
 from typing import Any
 
-from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 
-from finder.calls.forms import (blank_interview_form, end_status_choices, field_value,
-                                interview_form, single_field_form, stored_call_form)
-from finder.frames import drawn_frame
-from finder.interview_fields import field_names, parse_field, read_fields
+from finder.calls.forms import (end_status_choices, field_value, interview_form,
+                                single_field_form)
+from finder.calls.screen import fingerprint, render_call_screen
+from finder.interview_fields import field_names, parse_field
 from finder.lookups import call_or_404, provider_or_404
-from finder.presenting import call_labels
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
 from finder.services import directory, services
@@ -50,11 +46,12 @@ def show(call_id: int):
     call = call_or_404(call_id)
     checklist = directory().checklist_for(call["checklist_version"])
     if request.method == "GET":
-        return _render(call, checklist)
+        return render_call_screen(call, checklist)
     form, conflicts, failure = _save_posted_form(call, checklist)
     if form.errors or conflicts or failure:
-        return _render(directory().call(call_id), checklist, form, conflicts, failure,
-                       posted=True), 409 if conflicts and not form.errors else 400
+        return render_call_screen(directory().call(call_id), checklist, form, conflicts,
+                                  failure, posted=True), \
+            409 if conflicts and not form.errors else 400
     flash("All answers saved.")
     return redirect(url_for("calls.show", call_id=call_id))
 
@@ -69,8 +66,8 @@ def end(call_id: int):
     known_statuses = {value for value, _ in end_status_choices(services().vocabulary)}
     status_error = None if status in known_statuses else "Choose a status from the list."
     if form.errors or conflicts or failure or status_error:
-        return _render(directory().call(call_id), checklist, form, conflicts, failure,
-                       posted=True, status_error=status_error), 400
+        return render_call_screen(directory().call(call_id), checklist, form, conflicts,
+                                  failure, posted=True, status_error=status_error), 400
     call = directory().call(call_id)
     provider = directory().provider(call["provider_id"])
     status = (status or services().vocabulary.status_for_outcome(call.get("outcome"))
@@ -125,32 +122,6 @@ def restore(call_id: int):
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-# One encoder for every fingerprint: json.dumps with options builds a new one each call.
-_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
-
-
-def fingerprint(value: Any) -> str:
-    """A short stand-in for a field's value when the page was drawn, to tell what changed."""
-    if isinstance(value, (str, bool)) and len(str(value)) <= 64:
-        return _remembered_fingerprint(value)  # most fields: empty, or one of a few choices
-    return _fingerprint(value)
-
-
-def _fingerprint(value: Any) -> str:
-    text = _FINGERPRINT_JSON.encode(value)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-_remembered_fingerprint = lru_cache(maxsize=512, typed=True)(_fingerprint)
-
-
-def _form_state(call: dict, values: dict[str, Any]) -> str:
-    """Per field: its revision and the fingerprint of its value, as drawn on this page."""
-    revs = call.get("revs") or {}
-    state = {name: [revs.get(name, 0), fingerprint(value)] for name, value in values.items()}
-    return json.dumps(state, separators=(",", ":"))
 
 
 def _posted_state() -> dict[str, list]:
@@ -224,69 +195,3 @@ def _standing_payload(provider_id: int) -> dict:
             "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
             "percent": summary.get("percent"), "red_flags": len(summary.get("red_flags") or []),
             "not_asked": summary.get("not_asked")}
-
-
-def _render(call: dict, checklist, form=None, conflicts=None, failure=None, posted=False,
-            status_error=None):
-    """The call screen: the stored call, or the posted `form` with what was wrong with it."""
-    vocabulary = services().vocabulary
-    values = read_fields(call, checklist)
-    if form is None:
-        form = stored_call_form(checklist, vocabulary, values)
-    provider = directory().provider(call["provider_id"])
-    calls = directory().calls_for(provider["id"])
-    earlier = directory().latest_answers([c for c in calls if c["id"] != call["id"]])
-    calls_by_id = call_labels(calls, vocabulary)
-    interview = _interview_frame(checklist).fill(
-        form, call=call, provider=provider, conflicts=conflicts or {},
-        earlier_answers=_earlier_answers(earlier, calls_by_id),
-        still_open=_still_open(earlier, values, checklist, _newest_checklist(calls, checklist)),
-        hints={f"practical-{question_id}": f"Earlier: {text}"
-               for question_id, text in _earlier_practical(earlier, checklist).items()},
-        end_statuses=end_status_choices(vocabulary), status_error=status_error,
-        chosen_end_status=request.form.get("end_status", "") if posted else "")
-    return render_template(
-        "calls/show.html", call=call, provider=provider, checklist=checklist, form=form,
-        interview=interview, form_state=_form_state(call, values), conflicts=conflicts or {},
-        failure=failure, posted=posted, summary=provider.get("standing") or {},
-        calls_by_id=calls_by_id, status_error=status_error)
-
-
-def _interview_frame(checklist):
-    """The interview's sections for this checklist, drawn once (see finder.frames)."""
-    vocabulary = services().vocabulary
-    return drawn_frame("calls/_interview.html", "calls/_interview_live.html",
-                       (checklist.version,),
-                       lambda: {"checklist": checklist,
-                                "form": blank_interview_form(checklist, vocabulary)})
-
-
-def _newest_checklist(calls: list[dict], fallback):
-    # What is still to ask follows the newest checklist among the calls, as in the standing.
-    return directory().checklist_for(calls[-1]["checklist_version"]) if calls else fallback
-
-
-def _still_open(earlier, values: dict[str, Any], checklist, newest) -> set[str]:
-    """The core questions (of the `newest` checklist) no call has an answer to yet: not the
-    earlier ones, nor this one, whose `values` are read by its own `checklist`."""
-    answered_before = earlier.core.keys()
-    return {question_id for question_id in newest.questions
-            if question_id not in answered_before
-            and checklist.option(question_id, values.get(f"answer-{question_id}")) is None}
-
-
-def _earlier_answers(earlier, calls_by_id: dict) -> dict[str, dict]:
-    """For each question answered on another call: that answer, and which call it was."""
-    return {answer.question_id: {
-                "answer": answer.option_label,
-                "call": calls_by_id.get(answer.call_id, {}).get("label", "an earlier call")}
-            for answer in earlier.core.values()}
-
-
-def _earlier_practical(earlier, checklist) -> dict[str, str]:
-    """For each practical question answered on another call: that answer, in words."""
-    words = {}
-    for question_id, known in earlier.practical.items():
-        option = checklist.practical_option(question_id, known.get("option"))
-        words[question_id] = known.get("text") or (option or {}).get("label", known.get("option"))
-    return {question_id: text for question_id, text in words.items() if text}
