@@ -213,7 +213,8 @@ def _input_filler(shape: FieldShape) -> Callable[[Any], str]:
         return _text_filler(
             f"<input{html_attributes({'type': _TEXT_INPUT_TYPES[kind], 'value': _SLOT, **extra})}>")
     if kind == "BooleanField":
-        off, on = (f"<input{html_attributes({**extra, 'type': 'checkbox', 'value': 'y', 'checked': checked})}>"
+        box = {**extra, "type": "checkbox", "value": "y"}
+        off, on = (f"<input{html_attributes({**box, 'checked': checked})}>"
                    for checked in (False, True))
         return lambda value: on if value else off
     if kind == "SelectField":

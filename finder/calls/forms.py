@@ -21,8 +21,8 @@ from wtforms.validators import Length, Optional
 from finder.checklist import Checklist
 from finder.form_choices import as_choices
 
-__all__ = ["interview_form", "stored_call_form", "blank_interview_form", "end_status_choices", "field_value",
-           "single_field_form"]
+__all__ = ["interview_form", "stored_call_form", "blank_interview_form", "end_status_choices",
+           "field_value", "single_field_form"]
 
 NOTE_LIMIT = 20_000
 CALLED_AT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -97,7 +97,8 @@ def interview_form(checklist: Checklist, vocabulary, formdata) -> FlaskForm:
     return cached_form_class(checklist, vocabulary)(formdata=formdata)
 
 
-def stored_call_form(checklist: Checklist, vocabulary, values: dict[str, Any]) -> "StoredCallForm":
+def stored_call_form(checklist: Checklist, vocabulary,
+                     values: dict[str, Any]) -> "StoredCallForm":
     """The interview form as the call screen shows a stored call (its values from
     interview_fields.read_fields), before anything is posted."""
     return StoredCallForm(blank_interview_form(checklist, vocabulary),
