@@ -8,7 +8,6 @@ same thing in the same words.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -87,11 +86,7 @@ class ScheduleView:
 
 def format_dose(value: float) -> str:
     """A dose with up to four significant figures, so a 10 % series reads 3.6, 3.24, 2.916."""
-    if value == 0:
-        return "0"
-    decimals = max(0, 3 - math.floor(math.log10(abs(value))))
-    text = f"{value:.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_number(value, significant=4)
 
 
 def schedule_view(data: TaperData, proposal: Proposal, chart_id: str) -> ScheduleView:

@@ -15,11 +15,12 @@ _DECIMAL_COMMA = re.compile(r"\d,\d")
 _UNIT_SUFFIX = re.compile(r"\s*(?:mg\.?|%)$", re.IGNORECASE)
 
 
-def format_number(value: float) -> str:
-    """Three significant figures, no trailing zeros: 2.916 -> '2.92', 0.025 -> '0.025'."""
+def format_number(value: float, significant: int = 3) -> str:
+    """`significant` figures (three unless asked), no trailing zeros: 2.916 -> '2.92',
+    0.025 -> '0.025'."""
     if value == 0:
         return "0"
-    decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+    decimals = max(0, significant - 1 - math.floor(math.log10(abs(value))))
     text = f"{value:.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
