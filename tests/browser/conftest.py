@@ -7,13 +7,13 @@ missing browser fails the run instead, so the tests can never be skipped silentl
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, FinderServer, free_port
+from support import needs
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
@@ -23,13 +23,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _require_chromium() -> None:
-    if Path(CHROMIUM).exists() and shutil.which(CHROMIUM):
-        return
-    message = (f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
-               "(apt-get install chromium) to run the browser tests.")
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " CI must run them.", pytrace=False)
-    pytest.skip(message)
+    needs(Path(CHROMIUM).exists() and shutil.which(CHROMIUM),
+          f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
+          "(apt-get install chromium) to run the browser tests.")
 
 
 @pytest.fixture(scope="session")

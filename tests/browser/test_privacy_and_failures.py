@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import open_new_call, seed_provider, stored_call, wait_saved
+from support import needs
 
 SKIP_WHEN_CRAWLING = re.compile(r"\.(pdf|csv|json)(\?|$)|/sign-out|/export")
 
@@ -69,13 +70,8 @@ def test_notes_never_reach_urls_cookies_or_logs(server, context):
 
 @pytest.fixture
 def strace():
-    found = shutil.which("strace")
-    if found:
-        return found
-    message = "strace not found: install Debian's strace package to run the disk-failure test."
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " CI must run it.", pytrace=False)
-    pytest.skip(message)
+    return needs(shutil.which("strace"),
+                 "strace not found: install Debian's strace package to run the disk-failure test.")
 
 
 def test_a_disk_that_fails_is_shown_and_nothing_typed_is_lost(server, page, strace):
