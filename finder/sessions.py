@@ -28,8 +28,7 @@ class RememberedCookieSessions(SecureCookieSessionInterface):
         self._lock = threading.Lock()
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        serializer = self.get_signing_serializer(app)
-        if serializer is None:
+        if not app.secret_key:
             return None
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
@@ -39,6 +38,7 @@ class RememberedCookieSessions(SecureCookieSessionInterface):
         if checked is not None and checked[0] > time.time():
             # A copy: a request may change what the session holds (a flashed message).
             return self.session_class(copy.deepcopy(checked[1]))
+        serializer = self.get_signing_serializer(app)
         lifetime = int(app.permanent_session_lifetime.total_seconds())
         try:
             contents, signed_at = serializer.loads(cookie, max_age=lifetime,
