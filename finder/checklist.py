@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "Checklist",
     "ChecklistError",
+    "VerdictRules",
     "SIGNALS",
     "PRACTICAL_KINDS",
     "load_checklist",
@@ -24,11 +25,35 @@ __all__ = [
 
 SIGNALS = ("good", "partial", "bad", "unclear")
 PRACTICAL_KINDS = ("choice", "text", "states")
-VERDICT_IDS = ("strong", "promising", "not_a_match", "incomplete")
+VERDICT_IDS = ("strong", "promising", "red_flag", "not_a_match", "incomplete")
+# The rules in [verdict], each with its reason in [verdict.why].
+RULE_REASONS = ("red_flag", "concerns", "incomplete", "low_score", "decisive", "strong",
+                "promising")
+FLAG_GROUPS = ("method", "care")
 
 
 class ChecklistError(ValueError):
     """The checklist data break a rule; the message says which and where."""
+
+
+@dataclass(frozen=True)
+class VerdictRules:
+    """The [verdict] table: which answers show the method, the thresholds, and why."""
+
+    method_questions: tuple[str, ...]
+    decisive_question: str
+    min_core_answered: int
+    strong_min_percent: int
+    promising_min_percent: int
+    not_a_match_concerns: int
+    why: dict[str, str]
+
+    @classmethod
+    def from_data(cls, verdict: dict) -> "VerdictRules":
+        return cls(tuple(verdict["method_questions"]), verdict["decisive_question"],
+                   verdict["min_core_answered"], verdict["strong_min_percent"],
+                   verdict["promising_min_percent"], verdict["not_a_match_concerns"],
+                   dict(verdict["why"]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,8 +84,15 @@ class Checklist:
         return self.data["version"]
 
     @property
-    def thresholds(self) -> dict[str, int]:
-        return {k: v for k, v in self.data["verdict"].items() if k != "labels"}
+    def rules(self) -> VerdictRules:
+        """The verdict rules. Only the current checklist needs them: a copy stored with old
+        calls (whose [verdict] may predate these rules) is read for its wording."""
+        return VerdictRules.from_data(self.data["verdict"])
+
+    def method_flag_ids(self) -> list[str]:
+        """The article's red flags, in its order."""
+        method = [f for f in self.data["red_flags"] if f.get("group", "method") == "method"]
+        return [f["id"] for f in sorted(method, key=lambda f: f.get("number", 0))]
 
     def verdict_label(self, verdict_id: str) -> dict:
         """The label and meaning shown for a verdict id."""
@@ -93,17 +125,22 @@ def load_sources(data_dir: Path) -> dict[str, dict]:
 
 
 def load_checklist(data_dir: Path, sources: dict[str, dict] | None = None) -> Checklist:
-    """Load data/checklist.toml and check it; raise ChecklistError naming the first problem."""
+    """Load data/checklist.toml and check it, verdict rules included; raise ChecklistError
+    naming every problem."""
     with open(Path(data_dir) / "checklist.toml", "rb") as handle:
         data = tomllib.load(handle)
     if sources is None:
         sources = load_sources(data_dir)
-    return checklist_from_data(data, sources)
+    return checklist_from_data(data, sources, with_rules=True)
 
 
-def checklist_from_data(data: dict, sources: dict[str, dict] | None = None) -> Checklist:
-    """Build a Checklist from parsed data, checking integrity (and citations when given)."""
+def checklist_from_data(data: dict, sources: dict[str, dict] | None = None, *,
+                        with_rules: bool = False) -> Checklist:
+    """Build a Checklist from parsed data, checking integrity (and citations when given).
+    `with_rules` also checks the verdict rules, which the current checklist must have."""
     problems = list(_integrity_problems(data, sources))
+    if with_rules and not problems:
+        problems = list(_rule_problems(data))
     if problems:
         raise ChecklistError("checklist: " + "; ".join(problems))
     return Checklist(data)
@@ -125,7 +162,11 @@ def _integrity_problems(data: dict, sources: dict[str, dict] | None):
             yield f"practical question {question.get('id')!r}: kind must be one of {PRACTICAL_KINDS}"
         if question.get("kind") == "choice" and not question.get("options"):
             yield f"practical question {question['id']!r}: a choice needs options"
-    yield from _verdict_problems(data["verdict"])
+        for option in question.get("options", []):
+            link = option.get("red_flag")
+            if link is not None and link not in flag_ids:
+                yield (f"practical question {question['id']!r} option {option['id']!r}: "
+                       f"red flag {link!r} does not exist")
     if sources is not None:
         yield from _citation_problems(data, sources)
 
@@ -161,17 +202,52 @@ def _question_problems(question: dict, flag_ids: set[str]):
         yield f"question {qid!r}: no option earns points"
 
 
-def _verdict_problems(verdict: dict):
+def _rule_problems(data: dict):
+    """What the current checklist needs beyond a stored copy: the verdict rules, the words
+    they are explained with, and the article's numbering of its red flags."""
+    verdict = data["verdict"]
     for key in ("min_core_answered", "strong_min_percent", "promising_min_percent",
-                "not_a_match_red_flags"):
-        if not isinstance(verdict.get(key), int):
+                "not_a_match_concerns"):
+        if not isinstance(verdict.get(key), int) or isinstance(verdict.get(key), bool):
             yield f"[verdict] {key} must be a whole number"
-    if verdict.get("promising_min_percent", 0) > verdict.get("strong_min_percent", 0):
-        yield "[verdict] promising_min_percent cannot be above strong_min_percent"
+    if not (0 <= verdict.get("promising_min_percent", 0) <= verdict.get("strong_min_percent", 0)
+            <= 100):
+        yield "[verdict] needs 0 <= promising_min_percent <= strong_min_percent <= 100"
+    question_ids = [q["id"] for q in data["questions"]]
+    method = verdict.get("method_questions")
+    if not isinstance(method, list) or not method or any(q not in question_ids for q in method):
+        yield "[verdict] method_questions must list core question ids"
+    elif verdict.get("decisive_question") not in method:
+        yield "[verdict] decisive_question must be one of method_questions"
+    why = verdict.get("why") or {}
+    for rule in RULE_REASONS:
+        if not why.get(rule):
+            yield f"[verdict.why] has no reason for {rule!r}"
     labels = {label.get("id") for label in verdict.get("labels", [])}
     for verdict_id in VERDICT_IDS:
         if verdict_id not in labels:
             yield f"[verdict] has no label for {verdict_id!r}"
+    yield from _flag_numbering_problems(data["red_flags"])
+    for question in data["questions"]:
+        for option in question["options"]:
+            if not option.get("heard"):
+                yield f"question {question['id']!r} option {option['id']!r} needs `heard`"
+    for question in data["practical"]:
+        for option in question.get("options", []):
+            if option.get("red_flag") and not option.get("heard"):
+                yield (f"practical question {question['id']!r} option {option['id']!r}: "
+                       "an option that raises a red flag needs `heard`")
+
+
+def _flag_numbering_problems(flags: list[dict]):
+    method = [f for f in flags if f.get("group") == "method"]
+    for flag in flags:
+        if flag.get("group") not in FLAG_GROUPS:
+            yield f"red flag {flag['id']!r}: group must be one of {FLAG_GROUPS}"
+        elif flag["group"] == "method" and not flag.get("article"):
+            yield f"red flag {flag['id']!r}: the article's red flags quote the article"
+    if sorted(f.get("number", 0) for f in method) != list(range(1, len(method) + 1)):
+        yield "the article's red flags (group \"method\") must be numbered 1, 2, 3 … in order"
 
 
 def _citation_problems(data: dict, sources: dict[str, dict]):

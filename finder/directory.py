@@ -265,11 +265,48 @@ class Directory:
         last_call = calls[-1]["called_at"] if calls else None
         self.store.update(PROVIDERS, provider_id, {"standing": summary_of(standing, last_call)})
 
-    def refresh_all_standings(self) -> None:
-        """Recompute every summary, e.g. after the scoring rules change."""
+    def refresh_all_standings(self) -> list[dict]:
+        """Recompute every summary, e.g. after the scoring rules change; return the
+        providers (not in the trash) whose verdict changed, with the old and new verdict."""
         with self.store.transaction():
+            changes = []
             for provider in self.store.all(PROVIDERS):
+                before = (provider.get("standing") or {}).get("verdict")
                 self._refresh_standing(provider["id"])
+                after = self.store.view(PROVIDERS, provider["id"])["standing"]["verdict"]
+                if before != after and not provider.get("deleted_at"):
+                    changes.append({"provider_id": provider["id"], "name": provider.get("name"),
+                                    "before": before, "after": after})
+            return changes
+
+    # Summaries on provider records are derived; they are rebuilt when what they derive from
+    # (the scoring rules, the current checklist) is not what built them.
+    RULES_KEY, VERDICT_CHANGES = "standings_built_by", "verdict_changes"
+
+    def refresh_standings_if_rules_changed(self, rules_key: str) -> None:
+        """Rebuild every summary when `rules_key` (the rules in force) did not build them.
+        When an upgrade changes verdicts, they are kept for the shortlist to show once."""
+        with self.store.transaction():
+            built_by = self.store.meta(self.RULES_KEY)
+            if built_by == rules_key:
+                return
+            changes = self.refresh_all_standings()
+            if built_by is not None and changes:
+                self.store.set_meta(self.VERDICT_CHANGES, {"at": self.now(), "rules": rules_key,
+                                                          "changes": changes})
+            self.store.set_meta(self.RULES_KEY, rules_key)
+
+    def verdict_changes(self) -> dict | None:
+        """The verdicts the last rules upgrade changed, until the user hides the note."""
+        changes = self.store.meta(self.VERDICT_CHANGES)
+        return None if not changes or changes.get("hidden") else changes
+
+    def hide_verdict_changes(self, hidden: bool = True) -> None:
+        """Hide the note of changed verdicts (hidden=False shows it again: the undo)."""
+        with self.store.transaction():
+            changes = self.store.meta(self.VERDICT_CHANGES)
+            if changes:
+                self.store.set_meta(self.VERDICT_CHANGES, dict(changes, hidden=hidden))
 
     # -- schedules proposed on a call -------------------------------------------------------
     # A call keeps what the clinician proposed as the schedule check's inputs (not its

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from flask import Flask
 
+from finder.scoring import score_words
+
 __all__ = ["init_app", "call_labels", "first_upper", "human_date", "human_datetime",
            "SIGNAL_WORDS"]
 
@@ -72,4 +74,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(short_date)
     app.add_template_filter(human_datetime)
     app.add_template_filter(first_upper)
+    app.add_template_filter(score_words)
     app.jinja_env.globals["signal_words"] = SIGNAL_WORDS

@@ -1,15 +1,23 @@
-"""Scores screening calls and reaches a verdict, showing which answers drove it.
+"""Scores screening calls and reaches a verdict that can be traced to the article's words.
 
 Pure module: plain data in (call records as stored, Checklist objects), plain data out.
 
-Rules, in the words shown to users:
-- The score is the points earned over the points possible, counting only the core questions
-  actually asked. "Not asked yet" is left out of the score and listed to ask on the callback;
-  an unclear answer counts as asked, earns nothing, and is listed to ask again.
-- Over several calls, the latest call's answer to each question wins; a red flag heard in any
-  call stays until the user clears it.
-- Any red flag rules out "Strong match"; enough red flags make it "Not a match" whatever the
-  score. The thresholds come from the checklist data.
+Rules, in the words shown to users (their reasons are in data/checklist.toml, [verdict.why]);
+the first rule that applies decides:
+1. One of the article's five red flags heard and not cleared: "Not a match — red flag",
+   whatever the score and however few questions were asked.
+2. Two or more serious concerns (the other red flags): "Not a match".
+3. Fewer than three core questions asked: "Incomplete", with what to ask.
+4. Under half the points possible on the questions asked: "Not a match".
+5. No good answer about step size yet: "Incomplete", naming what to ask about it.
+6. Good answers to all three method questions, no concern, at least 80 %: "Strong match".
+7. Otherwise "Promising", naming what is still missing for Strong match.
+
+The score is the points earned over the points possible, counting only the core questions
+actually asked; an unclear answer counts as asked and earns nothing. Over several calls the
+latest call's answer to each question wins (by when the call was made); a red flag heard in
+any call stays until the user clears it. Answers keep their option ids for ever, so they are
+scored by the newest checklist's rules: a corrected rule applies to every call.
 """
 
 from __future__ import annotations
@@ -17,12 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
-from finder.checklist import Checklist
+from finder.checklist import Checklist, VerdictRules
 
 __all__ = [
     "SCORING_REVISION",
     "AnswerScore",
     "RedFlagHit",
+    "Verdict",
     "Standing",
     "LatestAnswers",
     "latest_answers",
@@ -30,10 +39,11 @@ __all__ = [
     "standing_for",
     "verdict_for",
     "summary_of",
+    "score_words",
 ]
 
 # Raise when these rules change: stored shortlist summaries are rebuilt on the next start.
-SCORING_REVISION = 1
+SCORING_REVISION = 2
 
 
 @dataclass(frozen=True)
@@ -50,11 +60,15 @@ class AnswerScore:
     call_id: int | None
     note: str = ""
     red_flag: str | None = None
+    heard: str = ""          # finishes "they …", e.g. "cut a fixed mg step at regular intervals"
+    follow_up: str = ""      # what to ask on the callback after this answer
+    orientation: bool = False
 
 
 @dataclass(frozen=True)
 class RedFlagHit:
-    """A red flag heard in a call, ticked by hand or implied by a bad answer."""
+    """A red flag heard in a call, ticked by hand or raised by an answer (`via_question`,
+    a core or a practical question, whose answer is `heard`)."""
 
     flag_id: str
     label: str
@@ -62,6 +76,24 @@ class RedFlagHit:
     at: str
     via_question: str | None = None
     note: str = ""
+    group: str = "method"    # "method": one of the article's five; "care": a serious concern
+    number: int | None = None
+    heard: str = ""
+
+    @property
+    def is_article_flag(self) -> bool:
+        return self.group == "method"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A verdict id, the one sentence that says why, and what lies behind it."""
+
+    verdict: str
+    why: str
+    reasons: list[str] = field(default_factory=list)
+    drivers: list[AnswerScore] = field(default_factory=list)
+    rule: str = ""           # which rule decided: a key of [verdict.why]
 
 
 @dataclass(frozen=True)
@@ -75,16 +107,25 @@ class Standing:
     earned: int
     possible: int
     verdict: str
+    why: str
     reasons: list[str]
+    rule: str
+    core_count: int
     drivers: list[AnswerScore] = field(default_factory=list)
     practical: dict[str, dict] = field(default_factory=dict)
 
     @property
     def percent(self) -> int | None:
-        """The score as a whole percentage, or None when nothing has been asked."""
-        if not self.possible:
+        """The score as a whole percentage, or None while the verdict is Incomplete (a
+        percentage over one or two answers reads as a result, and is not one)."""
+        if not self.possible or self.verdict == "incomplete":
             return None
         return round(100 * self.earned / self.possible)
+
+    @property
+    def asked(self) -> int:
+        """How many of the checklist's core questions have an answer."""
+        return self.core_count - len(self.not_asked)
 
     @property
     def red_flag_ids(self) -> list[str]:
@@ -92,11 +133,24 @@ class Standing:
 
     @property
     def hits_by_flag(self) -> dict[str, list[RedFlagHit]]:
-        """Each red flag heard, with every time it was heard, in the order of red_flag_ids."""
+        """Each red flag heard, with every time it was heard: the article's red flags first,
+        in its order, then the serious concerns in the order heard."""
         grouped: dict[str, list[RedFlagHit]] = {}
-        for hit in self.red_flags:
+        for hit in sorted(self.red_flags, key=_flag_order):
             grouped.setdefault(hit.flag_id, []).append(hit)
         return grouped
+
+    @property
+    def needs_orientation(self) -> bool:
+        """The clinician does not know the literature well: they will need orientation
+        (the clinician brief), which matters only while they are still worth seeing."""
+        return (self.verdict in ("strong", "promising", "incomplete")
+                and any(a.orientation for a in self.answers))
+
+    @property
+    def follow_ups(self) -> list[str]:
+        """What to ask again on the callback, from partial, unclear or bad answers."""
+        return [a.follow_up for a in self.answers if a.follow_up and a.signal != "good"]
 
 
 @dataclass(frozen=True)
@@ -114,95 +168,202 @@ def latest_answers(calls: Iterable[Mapping],
     practical: dict[str, dict] = {}
     for call in _in_call_order(calls):
         checklist = checklist_for(call["checklist_version"])
-        core.update(_answers_in(call, checklist))
+        core.update(_answers_in(call, checklist, checklist))
         practical.update(_practical_in(call, checklist))
     return LatestAnswers(core, practical)
 
 
 def score_call(call: Mapping, checklist: Checklist) -> Standing:
-    """The standing from one call on its own."""
-    return standing_for([call], lambda version: checklist, cleared_flags={})
+    """The standing from one call on its own, by `checklist`'s rules."""
+    return standing_for([call], lambda version: checklist, current=checklist)
 
 
-def standing_for(calls: Iterable[Mapping],
-                 checklist_for: Callable[[int], Checklist],
-                 cleared_flags: Mapping[str, str] | None = None,
-                 current: Checklist | None = None) -> Standing:
-    """Combine a provider's calls into one standing.
+def standing_for(calls: Iterable[Mapping], checklist_for: Callable[[int], Checklist],
+                 cleared_flags: Mapping[str, str] | None = None, *,
+                 current: Checklist) -> Standing:
+    """Combine a provider's calls into one standing, by the rules of `current`.
 
-    `checklist_for(version)` returns the checklist a call was filled against, so each answer
-    is scored by the rules it was given under. `cleared_flags` maps a red flag id to when the
-    user cleared it; hits heard before that no longer count. The questions still to ask come
-    from the newest checklist among the calls (or `current` when there are no calls).
+    `checklist_for(version)` returns the checklist a call was filled against: an answer
+    whose option the current checklist no longer has is read by that version's definition.
+    `cleared_flags` maps a red flag id to when the user cleared it; hits heard at or before
+    that moment no longer count.
     """
-    ordered = _in_call_order(calls)
-    newest = checklist_for(ordered[-1]["checklist_version"]) if ordered else current
-    if newest is None:
-        raise ValueError("standing_for needs calls or a current checklist")
     latest: dict[str, AnswerScore] = {}
     hits: list[RedFlagHit] = []
     practical: dict[str, dict] = {}
-    for call in ordered:
-        checklist = checklist_for(call["checklist_version"])
-        answers = _answers_in(call, checklist)
+    for call in _in_call_order(calls):
+        asked_under = checklist_for(call["checklist_version"])
+        answers = _answers_in(call, current, asked_under)
         latest.update(answers)
-        hits.extend(_red_flags_in(call, checklist, answers))
-        practical.update(_practical_in(call, checklist))
+        hits.extend(_red_flags_in(call, current, asked_under, answers))
+        practical.update(_practical_in(call, asked_under))
     cleared = cleared_flags or {}
     hits = [h for h in hits if h.at > cleared.get(h.flag_id, "")]
-    answers = [latest[q] for q in newest.questions if q in latest]
-    answers += [a for q, a in latest.items() if q not in newest.questions]
-    return _standing(newest, answers, hits, practical)
+    answers = [latest[q] for q in current.questions if q in latest]
+    answers += [a for q, a in latest.items() if q not in current.questions]
+    return _standing(current, answers, hits, practical)
 
 
 def _standing(checklist: Checklist, answers: list[AnswerScore], hits: list[RedFlagHit],
               practical: dict[str, dict]) -> Standing:
     answered = {a.question_id for a in answers}
     not_asked = [q for q in checklist.questions if q not in answered]
-    unclear = [a.question_id for a in answers if a.signal == "unclear"]
+    verdict = verdict_for(answers, hits, checklist.rules, checklist.questions)
+    return Standing(
+        answers=answers, not_asked=not_asked,
+        unclear=[a.question_id for a in answers if a.signal == "unclear"],
+        red_flags=hits, earned=sum(a.points for a in answers),
+        possible=sum(a.max_points for a in answers), verdict=verdict.verdict,
+        why=verdict.why, reasons=verdict.reasons, rule=verdict.rule,
+        core_count=len(checklist.questions), drivers=verdict.drivers, practical=practical)
+
+
+def verdict_for(answers: list[AnswerScore], hits: list[RedFlagHit], rules: VerdictRules,
+                questions: Mapping[str, dict]) -> Verdict:
+    """The verdict the rules give these answers and red flags (see the module docstring)."""
+    flags = _unique_hits(hits)
+    article_flags = [h for h in flags if h.is_article_flag]
+    concerns = [h for h in flags if not h.is_article_flag]
+    if article_flags:
+        return _red_flag_verdict(article_flags, answers)
+    if len(concerns) >= rules.not_a_match_concerns:
+        return _concerns_verdict(concerns, answers)
+    asked = [a for a in answers if a.question_id in questions]
+    if len(asked) < rules.min_core_answered:
+        return _too_few_verdict(asked, questions, rules, concerns)
     earned = sum(a.points for a in answers)
     possible = sum(a.max_points for a in answers)
-    red_flag_count = len({h.flag_id for h in hits})
-    verdict, reasons, drivers = verdict_for(
-        answers, red_flag_count, len(not_asked), checklist.thresholds)
-    flag_reasons = [f"Red flag: {h.label}" for h in _unique_hits(hits)]
-    return Standing(answers=answers, not_asked=not_asked, unclear=unclear,
-                    red_flags=hits, earned=earned, possible=possible, verdict=verdict,
-                    reasons=flag_reasons + reasons, drivers=drivers, practical=practical)
+    if earned * 100 < rules.promising_min_percent * possible:
+        return _low_score_verdict(answers, earned, possible, rules)
+    by_question = {a.question_id: a for a in answers}
+    decisive = by_question.get(rules.decisive_question)
+    if decisive is None or decisive.signal != "good":
+        return _decisive_missing_verdict(decisive, questions[rules.decisive_question], answers)
+    method = [by_question.get(q) for q in rules.method_questions]
+    missing = [_missing_for_strong(q, a, questions) for q, a in zip(rules.method_questions, method)
+               if a is None or a.signal != "good"]
+    missing += [f"a serious concern: {_lower_first(h.label)}" for h in concerns]
+    if earned * 100 < rules.strong_min_percent * possible:
+        missing.append(f"{earned} of {possible} points is under the "
+                       f"{rules.strong_min_percent} % Strong match needs")
+    if not missing:
+        heard = _join([f"they {a.heard}" for a in method])
+        return Verdict("strong", f"Strong match: {heard}.", [], method, "strong")
+    weak = _bad_first([a for a in method if a is not None and a.signal != "good"])
+    return Verdict("promising",
+                   f"Promising: they {decisive.heard}; not yet a Strong match: "
+                   f"{'; '.join(missing)}.",
+                   [_concern_sentence(concerns)] if concerns else [],
+                   [decisive] + weak + _bad_answers(answers, exclude=[decisive] + weak),
+                   "promising")
 
 
-def verdict_for(answers: list[AnswerScore], red_flag_count: int, not_asked_count: int,
-                thresholds: Mapping[str, int]) -> tuple[str, list[str], list[AnswerScore]]:
-    """The verdict id, the reasons in plain words, and the answers that drove it."""
-    earned = sum(a.points for a in answers)
-    possible = sum(a.max_points for a in answers)
-    asked = len(answers)
-    score = f"{earned} of {possible} points over {asked} core question{'s' * (asked != 1)} asked"
-    good = [a for a in answers if a.signal == "good"]
-    weak = [a for a in answers if a.signal in ("bad", "unclear", "partial")]
+def _red_flag_verdict(article_flags: list[RedFlagHit],
+                      answers: list[AnswerScore]) -> Verdict:
+    # The sentence names the first of them; every red flag and concern is listed beside it.
+    first = min(article_flags, key=_flag_order)
+    raised_by = [a for a in answers if a.red_flag and a.signal == "bad"]
+    return Verdict("red_flag", f"Not a match: {_evidence(first)} ({_flag_name(first)}).",
+                   [], raised_by + _bad_answers(answers, exclude=raised_by), "red_flag")
 
-    def reaches(percent: int) -> bool:
-        return possible > 0 and earned * 100 >= percent * possible
 
-    if red_flag_count >= thresholds["not_a_match_red_flags"]:
-        return "not_a_match", [f"{red_flag_count} red flags heard.", score + "."], weak
-    if asked < thresholds["min_core_answered"]:
-        return "incomplete", [
-            f"Only {asked} of the core questions asked; "
-            f"at least {thresholds['min_core_answered']} are needed for a verdict.",
-            f"{not_asked_count} still to ask."], []
-    if red_flag_count == 0 and reaches(thresholds["strong_min_percent"]):
-        return "strong", [score + f", at least {thresholds['strong_min_percent']} %."], good
-    if reaches(thresholds["promising_min_percent"]):
-        reasons = [score + f", at least {thresholds['promising_min_percent']} %."]
-        if red_flag_count:
-            reasons.append("A red flag rules out Strong match.")
-        else:
-            reasons.append(f"Below the {thresholds['strong_min_percent']} % needed for "
-                           "Strong match.")
-        return "promising", reasons, good + weak
-    return "not_a_match", [
-        score + f", below {thresholds['promising_min_percent']} %."], weak
+def _concerns_verdict(concerns: list[RedFlagHit], answers: list[AnswerScore]) -> Verdict:
+    labels = "; ".join(_lower_first(h.label) for h in concerns)
+    return Verdict("not_a_match",
+                   f"Not a match: {len(concerns)} serious concerns about their care — {labels}.",
+                   [], _bad_answers(answers), "concerns")
+
+
+def _too_few_verdict(asked: list[AnswerScore], questions: Mapping[str, dict],
+                     rules: VerdictRules, concerns: list[RedFlagHit]) -> Verdict:
+    answered = {a.question_id for a in asked}
+    to_ask = [_lower_first(q["short"]) for q_id, q in questions.items() if q_id not in answered]
+    why = (f"Incomplete: {len(asked)} of {len(questions)} core questions asked so far — "
+           f"ask about {_join(to_ask)} on the callback.")
+    reasons = [f"At least {rules.min_core_answered} are needed for a verdict, unless a red "
+               "flag is heard first."]
+    if concerns:
+        reasons.append(_concern_sentence(concerns))
+    return Verdict("incomplete", why, reasons, _bad_answers(asked), "incomplete")
+
+
+def _low_score_verdict(answers: list[AnswerScore], earned: int, possible: int,
+                       rules: VerdictRules) -> Verdict:
+    why = (f"Not a match: {earned} of {possible} points on the {len(answers)} core questions "
+           f"asked, under the {rules.promising_min_percent} % Promising needs.")
+    return Verdict("not_a_match", why, [],
+                   _bad_first([a for a in answers if a.signal != "good"]), "low_score")
+
+
+def _decisive_missing_verdict(decisive: AnswerScore | None, question: dict,
+                              answers: list[AnswerScore]) -> Verdict:
+    if decisive is None:
+        return Verdict("incomplete", f"Incomplete: no answer yet about "
+                       f"{_lower_first(question['short'])} — ask about it on the callback.",
+                       [], _bad_answers(answers), "decisive")
+    if decisive.signal == "bad":
+        return Verdict("not_a_match", f"Not a match: they {decisive.heard}.", [],
+                       [decisive] + _bad_answers(answers, exclude=[decisive]), "decisive")
+    ask = decisive.follow_up or question["ask"]
+    return Verdict("incomplete", f"Incomplete: they {decisive.heard} — {_lower_first(ask)}",
+                   [], [decisive] + _bad_answers(answers, exclude=[decisive]), "decisive")
+
+
+def _missing_for_strong(question_id: str, answer: AnswerScore | None,
+                        questions: Mapping[str, dict]) -> str:
+    if answer is None:
+        return f"no answer yet about {_lower_first(questions[question_id]['short'])}"
+    return f"they {answer.heard}"
+
+
+def _bad_answers(answers: list[AnswerScore], exclude: list[AnswerScore] = ()) -> list[AnswerScore]:
+    return [a for a in answers if a.signal == "bad" and a not in exclude]
+
+
+def _bad_first(answers: list[AnswerScore]) -> list[AnswerScore]:
+    return sorted(answers, key=lambda a: a.signal != "bad")
+
+
+def _evidence(hit: RedFlagHit) -> str:
+    """What was heard, in words a family member can read back."""
+    if hit.heard:
+        return f"they {hit.heard}" + (f" (“{_shortened(hit.note)}”)" if hit.note else "")
+    if hit.note:
+        return f"“{_shortened(hit.note)}”"
+    return "heard on a call"
+
+
+def _shortened(note: str, limit: int = 90) -> str:
+    """A note short enough for one sentence: cut at a word, with an ellipsis."""
+    note = " ".join(str(note).split())
+    if len(note) <= limit:
+        return note
+    return note[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _flag_name(hit: RedFlagHit) -> str:
+    return f"red flag {hit.number}: {_lower_first(hit.label)}"
+
+
+def _concern_sentence(concerns: list[RedFlagHit]) -> str:
+    labels = "; ".join(_lower_first(h.label) for h in concerns)
+    return (f"A serious concern rules out Strong match: {labels}." if len(concerns) == 1
+            else f"Serious concerns: {labels}.")
+
+
+def _flag_order(hit: RedFlagHit):
+    return (not hit.is_article_flag, hit.number or 0)
+
+
+def _lower_first(text: str) -> str:
+    # "Step size as the dose falls" → "step size as the dose falls"; "BIND" stays as it is.
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def summary_of(standing: Standing, last_call_at: str | None = None) -> dict:
@@ -213,19 +374,39 @@ def summary_of(standing: Standing, last_call_at: str | None = None) -> dict:
         "earned": standing.earned,
         "possible": standing.possible,
         "red_flags": standing.red_flag_ids,
+        "asked": standing.asked,
+        "questions": standing.core_count,
         "not_asked": len(standing.not_asked),
+        "why": standing.why,
         "last_call_at": last_call_at,
     }
+
+
+def score_words(summary: Mapping, short: bool = False) -> str:
+    """The score as pages show it: a percentage once there is a verdict; while Incomplete,
+    how many core questions were asked, which cannot be misread as a result. `short` is
+    for table columns."""
+    if summary.get("verdict") != "incomplete" and summary.get("percent") is not None:
+        return f"{summary['percent']} %"
+    if summary.get("questions"):
+        asked = f"{summary.get('asked') or 0} of {summary['questions']}"
+        return f"{asked} asked" if short else f"{asked} core questions asked"
+    return "no score yet"
 
 
 def _in_call_order(calls: Iterable[Mapping]) -> list[Mapping]:
     return sorted(calls, key=lambda c: (c.get("called_at") or "", c.get("id") or 0))
 
 
-def _answers_in(call: Mapping, checklist: Checklist) -> dict[str, AnswerScore]:
+def _answers_in(call: Mapping, rules: Checklist, asked_under: Checklist) -> dict[str, AnswerScore]:
+    """A call's core answers, each read by `rules` when it knows the option (ids keep their
+    meaning), else by the checklist the call was filled against; unknown options are
+    skipped, and the answers after them still count."""
     found = {}
-    for question_id, answer in (call.get("answers") or {}).items():
-        option = checklist.option(question_id, (answer or {}).get("option") or "")
+    for question_id, answer in _entries(call, "answers"):
+        option_id = answer.get("option") or ""
+        checklist = rules if rules.option(question_id, option_id) else asked_under
+        option = checklist.option(question_id, option_id)
         if option is None:
             continue
         question = checklist.questions[question_id]
@@ -233,29 +414,57 @@ def _answers_in(call: Mapping, checklist: Checklist) -> dict[str, AnswerScore]:
             question_id=question_id, question=question["short"], option_id=option["id"],
             option_label=option["label"], signal=option["signal"], points=option["points"],
             max_points=checklist.max_points(question_id), call_id=call.get("id"),
-            note=answer.get("note", ""), red_flag=option.get("red_flag"))
+            note=answer.get("note", ""), red_flag=option.get("red_flag"),
+            heard=option.get("heard") or option["label"].lower(),
+            follow_up=option.get("follow_up", ""), orientation=option.get("orientation", False))
     return found
 
 
-def _red_flags_in(call: Mapping, checklist: Checklist,
+def _red_flags_in(call: Mapping, rules: Checklist, asked_under: Checklist,
                   answers: dict[str, AnswerScore]) -> list[RedFlagHit]:
-    """Red flags ticked on a call, and those its answers (`answers`, from _answers_in) are."""
+    """Red flags ticked on a call, and those raised by its core answers (`answers`, from
+    _answers_in) and by its practical answers."""
+    def hit(flag_id: str, at: str, **details) -> RedFlagHit | None:
+        flag = rules.red_flags.get(flag_id) or asked_under.red_flags.get(flag_id)
+        if flag is None:
+            return None
+        return RedFlagHit(flag_id, flag["label"], call.get("id"), str(at),
+                          group=flag.get("group", "method"), number=flag.get("number"),
+                          **details)
+
     hits = []
-    for flag_id, mark in (call.get("red_flags") or {}).items():
-        if flag_id in checklist.red_flags and mark.get("ticked"):
-            hits.append(RedFlagHit(flag_id, checklist.red_flags[flag_id]["label"],
-                                   call.get("id"), mark.get("at", ""), note=mark.get("note", "")))
+    for flag_id, mark in _entries(call, "red_flags"):
+        # Ticked as the call screen reads the box: any true value, so "yes" from an old
+        # file counts and an unticked `False` does not.
+        if mark.get("ticked"):
+            hits.append(hit(flag_id, mark.get("at", ""), note=mark.get("note", "")))
     for answer in answers.values():
         if answer.red_flag:
             stamp = call["answers"][answer.question_id].get("at", "")
-            hits.append(RedFlagHit(answer.red_flag, checklist.red_flags[answer.red_flag]["label"],
-                                   call.get("id"), stamp, via_question=answer.question_id))
-    return hits
+            hits.append(hit(answer.red_flag, stamp, via_question=answer.question_id,
+                            heard=answer.heard, note=answer.note))
+    for question_id, answer in _entries(call, "practical"):
+        option_id = answer.get("option")
+        option = (rules.practical_option(question_id, option_id)
+                  or asked_under.practical_option(question_id, option_id))
+        if option and option.get("red_flag"):
+            hits.append(hit(option["red_flag"], answer.get("at", ""), via_question=question_id,
+                            heard=option.get("heard", ""), note=answer.get("note", "")))
+    return [h for h in hits if h is not None]
+
+
+def _entries(call: Mapping, key: str) -> list[tuple[str, Mapping]]:
+    """A call's answers or flags of one kind; anything that is not a record (a damaged or
+    hand-edited file) is skipped rather than guessed at."""
+    group = call.get(key)
+    if not isinstance(group, Mapping):
+        return []
+    return [(item_id, entry) for item_id, entry in group.items() if isinstance(entry, Mapping)]
 
 
 def _practical_in(call: Mapping, checklist: Checklist) -> dict[str, dict]:
     found = {}
-    for question_id, answer in (call.get("practical") or {}).items():
+    for question_id, answer in _entries(call, "practical"):
         if question_id in checklist.practical and _has_content(answer):
             found[question_id] = dict(answer, call_id=call.get("id"))
     return found

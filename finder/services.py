@@ -32,22 +32,12 @@ def init_app(app: Flask) -> None:
     checklist = load_checklist(content, sources)
     store = Store(Path(app.config["DATA_DIR"]), indexes=STORE_INDEXES)
     directory = Directory(store, checklist)
-    _refresh_standings_if_rules_changed(store, directory, checklist)
+    directory.refresh_standings_if_rules_changed(f"{SCORING_REVISION}/{checklist.version}")
     app.extensions["finder"] = Services(checklist, sources, load_vocabulary(content), store,
                                         directory)
     app.jinja_env.globals.update(
         vocabulary=app.extensions["finder"].vocabulary, sources=sources,
         verdict_names=verdict_names(checklist))
-
-
-def _refresh_standings_if_rules_changed(store: Store, directory: Directory,
-                                        checklist: Checklist) -> None:
-    # Summaries on provider records are derived; rebuild them when what they derive from
-    # (the scoring rules, the current checklist) is not what built them.
-    key = f"{SCORING_REVISION}/{checklist.version}"
-    if store.meta("standings_built_by") != key:
-        directory.refresh_all_standings()
-        store.set_meta("standings_built_by", key)
 
 
 def verdict_names(checklist: Checklist | None = None) -> dict[str, str]:

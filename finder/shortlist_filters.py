@@ -142,7 +142,7 @@ PAYMENT_CHOICES = [("insurance", "Takes insurance"), ("self_pay", "Self-pay only
 
 # Best first: a verdict outranks any score (a "Not a match" at 100 % on two questions is
 # still not a match), then the score, then fewer red flags.
-VERDICT_RANK = {"strong": 0, "promising": 1, "incomplete": 2, "not_a_match": 3}
+VERDICT_RANK = {"strong": 0, "promising": 1, "incomplete": 2, "not_a_match": 3, "red_flag": 3}
 
 
 def _sort_key_score(row: Row):

@@ -9,6 +9,9 @@ from flask import template_rendered
 
 from support import add_provider, save_field, start_call, submit_form
 
+from finder.checklist import checklist_from_data
+
+
 
 @pytest.fixture
 def call(client):
@@ -59,10 +62,13 @@ def test_each_kind_of_field_autosaves_on_its_own(client, call, directory):
 
 
 def test_a_save_reports_the_new_standing(client, call):
-    reply = save_field(client, call[1], "answer-step_size", "fixed_mg", rev=0)
+    reply = save_field(client, call[1], "answer-liquid_formulation", "yes_with_pharmacy", rev=0)
     assert reply["outcome"] == "saved" and reply["rev"] == 1
-    assert reply["standing"]["red_flags"] == 1
     assert reply["standing"]["verdict_label"] == "Incomplete"
+    assert reply["standing"]["score"] == "1 of 4 core questions asked"
+    reply = save_field(client, call[1], "answer-step_size", "fixed_mg", rev=0)
+    assert reply["standing"]["red_flags"] == 1
+    assert reply["standing"]["verdict_label"] == "Not a match — red flag"  # one is enough
 
 
 def test_sending_the_same_save_twice_changes_nothing_the_second_time(client, call, directory):
@@ -266,16 +272,13 @@ def test_text_that_looks_like_the_page_machinery_is_shown_as_typed(client, call)
     assert "Earlier: aslotb hole &lt;c&gt;" in page  # NULs dropped, the rest escaped
 
 
-def test_what_is_still_open_follows_the_newest_checklist_among_the_calls(client, call,
-                                                                         directory):
+def test_what_is_still_open_follows_the_newest_checklist(client, call, directory,
+                                                         monkeypatch):
     provider_id, first = call
     newer = copy.deepcopy(directory.current.data)
-    newer["version"] = 2
+    newer["version"] = directory.current.version + 1
     newer["questions"] = [q for q in newer["questions"] if q["id"] != "knows_literature"]
-    directory.store.insert("checklists", {"version": 2, "data": newer})
-    second = start_call(client, provider_id)
-    directory.store.update("calls", second, {"checklist_version": 2,
-                                             "called_at": "2099-01-01T10:00"})
+    monkeypatch.setattr(directory, "current", checklist_from_data(newer, with_rules=True))
     page = client.get(f"/calls/{first}").get_data(as_text=True)
     assert 'id="q-knows_literature"' in page  # the first call was asked it
     assert page.count("Still open") == 3  # but the newest checklist no longer asks it
@@ -302,7 +305,7 @@ def test_the_call_screen_shows_the_verdict_so_far(client, call):
     for name in ("flag-deadline", "flag-refuses_liquid"):
         save_field(client, call_id, name, True, rev=0)
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
-    assert re.search(r'<strong id="live-verdict-label">Not a match</strong>.*?'
+    assert re.search(r'<strong id="live-verdict-label">Not a match — red flag</strong>.*?'
                      r'<span id="live-verdict-flags">, 2 red flags</span>', page)
 
 

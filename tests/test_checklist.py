@@ -81,13 +81,36 @@ def broken(raw, change):
     (lambda d: d["questions"][1]["options"][0].update(signal="great"), "signal must be one of"),
     (lambda d: d["questions"][1]["options"][0].update(points=-1), "points must be 0 or more"),
     (lambda d: d["practical"][0].update(kind="slider"), "kind must be one of"),
-    (lambda d: d["verdict"].update(promising_min_percent=90), "cannot be above"),
+    (lambda d: d["verdict"].update(promising_min_percent=90),
+     "promising_min_percent <= strong_min_percent"),
+    (lambda d: d["verdict"].update(strong_min_percent=101), "strong_min_percent <= 100"),
+    (lambda d: d["verdict"].update(not_a_match_concerns="two"), "must be a whole number"),
     (lambda d: d["verdict"]["labels"].pop(), "no label for 'incomplete'"),
+    (lambda d: d["verdict"].update(method_questions=["step_size", "nope"]),
+     "method_questions must list core question ids"),
+    (lambda d: d["verdict"].update(decisive_question="knows_literature"),
+     "decisive_question must be one of method_questions"),
+    (lambda d: d["verdict"]["why"].pop("red_flag"), "no reason for 'red_flag'"),
+    (lambda d: d["questions"][0]["options"][0].pop("heard"), "needs `heard`"),
+    (lambda d: d["practical"][6]["options"][1].pop("heard"), "raises a red flag needs `heard`"),
+    (lambda d: d["practical"][6]["options"][1].update(red_flag="nope"),
+     "red flag 'nope' does not exist"),
+    (lambda d: d["red_flags"][2].update(number=7), "must be numbered 1, 2, 3"),
+    (lambda d: d["red_flags"][0].pop("article"), "the article's red flags quote the article"),
+    (lambda d: d["red_flags"][6].update(group="other"), "group must be one of"),
     (lambda d: d.update(version="one"), "version must be a whole number"),
 ])
 def test_integrity_rules(raw, sources, change, message):
     with pytest.raises(ChecklistError, match=message):
-        checklist_from_data(broken(raw, change), sources)
+        checklist_from_data(broken(raw, change), sources, with_rules=True)
+
+
+def test_a_stored_copy_of_an_older_checklist_is_read_for_its_words_without_todays_rules(raw):
+    older = broken(raw, lambda d: d["verdict"].update(
+        {"method_questions": None, "why": {}, "not_a_match_red_flags": 2}))
+    assert checklist_from_data(older).questions["step_size"]["short"]
+    with pytest.raises(ChecklistError):
+        checklist_from_data(older, with_rules=True)
 
 
 def test_option_lookup_returns_none_for_unknown_ids():

@@ -35,7 +35,8 @@ def test_day_one(client):
                              "bad_reaction": "hold_or_updose"}, flags=["deadline"])
 
     page = client.get(f"/providers/{ruiz}").get_data(as_text=True)
-    assert "Deadline expectations" in page and "Promising" in page
+    # One of the article's red flags is enough, however good the other answers.
+    assert "Deadline expectations" in page and "Not a match — red flag" in page
 
     filtered = client.get("/?red_flags=none&sort=score").get_data(as_text=True)
     assert "2 of 3 providers" in filtered

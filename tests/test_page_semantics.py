@@ -58,7 +58,7 @@ def test_the_call_screen_announces_saving_politely_and_failures_at_once(client):
     assert '<div class="save-warning" id="save-warning" role="alert" hidden></div>' in page
     assert re.search(r'id="live-verdict" aria-live="polite" aria-atomic="true">Verdict so far: '
                      r'<strong id="live-verdict-label">Incomplete</strong>, '
-                     r'<span id="live-verdict-score">no score yet</span>', page)
+                     r'<span id="live-verdict-score">0 of 4 core questions asked</span>', page)
 
 
 def test_a_field_with_an_error_is_marked_and_points_to_its_message(client):

@@ -60,8 +60,9 @@ def shortlist(client):
                               follow_up_on=day(-5), specialty="psychiatry"),
     }
     interview(client, ids["lee"], GOOD)
+    # A serious concern (not one of the article's red flags) keeps Ruiz Promising.
     interview(client, ids["ruiz"], {**GOOD, "liquid_formulation": "yes_no_pharmacy"},
-              flags=["deadline"])
+              flags=["adds_sleep_drugs"])
     interview(client, ids["adams"], {"step_size": "fixed_mg", "liquid_formulation": "refuses",
                                      "bad_reaction": "keep_reducing"})
     return ids
@@ -221,8 +222,9 @@ def test_compare_shows_two_to_four_side_by_side(client, shortlist):
     header = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
     assert [n for n in re.findall(r'<a href="/providers/\d+">([^<]+)</a>', header)] == [
         "Dr Ann Lee", "Dr Marco Ruiz", "Dr Zoe Adams"]
-    for expected in ("Strong match", "Promising", "Not a match", "100 %", "11 of 11 points",
-                     "Deadline expectations", "Fixed mg steps at fixed intervals",
+    for expected in ("Strong match", "Promising", "Not a match — red flag", "100 %",
+                     "11 of 11 points", "Routinely adds a Z-drug or an antipsychotic",
+                     "Fixed mg steps at fixed intervals",
                      "Step size as the dose falls", "3 of 3 points", "0 of 3 points",
                      "Yes in principle, but no pharmacy arranged", "Not asked yet",
                      "Liquids for the final phase", "Practical answers",

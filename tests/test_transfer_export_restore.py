@@ -100,7 +100,7 @@ def test_the_csv_has_every_field_verdict_score_flags_and_status_history(client, 
                         lee["Status history"])
     ruiz = next(row for row in rows if row["Name"] == "Dr Marco Ruiz")
     assert ruiz["Red flags"] == "Deadline expectations; Fixed mg steps at fixed intervals"
-    assert ruiz["Verdict"] == "Not a match" and ruiz["Score (%)"] == "0"  # two red flags
+    assert ruiz["Verdict"] == "Not a match — red flag" and ruiz["Score (%)"] == "0"
     park = next(row for row in rows if row["Name"] == "Dr Kim Park")
     assert park["Score (%)"] == "" and park["Last contact"] == ""
     assert "Dr Gone" not in [row["Name"] for row in rows]  # in the trash

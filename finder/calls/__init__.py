@@ -18,6 +18,7 @@ from finder.calls.screen import fingerprint, render_call_screen
 from finder.interview_fields import field_names, parse_field
 from finder.lookups import call_or_404, provider_or_404
 from finder.providers.forms import ConfirmForm
+from finder.scoring import score_words
 from finder.security import replays_form_on_expired_token
 from finder.services import directory, services
 from finder.storage import StorageError
@@ -193,5 +194,6 @@ def _standing_payload(provider_id: int) -> dict:
     checklist = services().checklist
     return {"verdict": summary.get("verdict"),
             "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
-            "percent": summary.get("percent"), "red_flags": len(summary.get("red_flags") or []),
+            "percent": summary.get("percent"), "score": score_words(summary),
+            "red_flags": len(summary.get("red_flags") or []),
             "not_asked": summary.get("not_asked")}

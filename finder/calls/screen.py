@@ -34,7 +34,7 @@ def render_call_screen(call: dict, checklist, form=None, conflicts=None, failure
     interview = _interview_frame(checklist).fill(
         form, call=call, provider=provider, conflicts=conflicts or {},
         earlier_answers=_earlier_answers(earlier, calls_by_id),
-        still_open=_still_open(earlier, values, checklist, _newest_checklist(calls, checklist)),
+        still_open=_still_open(earlier, values, checklist, directory().current),
         hints={f"practical-{question_id}": f"Earlier: {text}"
                for question_id, text in _earlier_practical(earlier, checklist).items()},
         end_statuses=end_status_choices(vocabulary), status_error=status_error,
@@ -55,13 +55,9 @@ def _interview_frame(checklist):
                                 "form": blank_interview_form(checklist, vocabulary)})
 
 
-def _newest_checklist(calls: list[dict], fallback):
-    # What is still to ask follows the newest checklist among the calls, as in the standing.
-    return directory().checklist_for(calls[-1]["checklist_version"]) if calls else fallback
-
-
 def _still_open(earlier, values: dict[str, Any], checklist, newest) -> set[str]:
-    """The core questions (of the `newest` checklist) no call has an answer to yet: not the
+    """The core questions (of the `newest` checklist, whose rules the standing follows) no
+    call has an answer to yet: not the
     earlier ones, nor this one, whose `values` are read by its own `checklist`."""
     answered_before = earlier.core.keys()
     return {question_id for question_id in newest.questions

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template
 
 from finder.content import load_glossary, load_resources
+from finder.services import services
 
 __all__ = ["bp"]
 
@@ -58,3 +59,10 @@ def glossary():
 @bp.route("/sources")
 def sources_page():
     return render_template("resources/sources.html")
+
+
+@bp.route("/how-the-verdict-is-reached")
+def verdict_rules():
+    """The verdict rules from data/checklist.toml, each with its reason and the article's
+    words, so anyone can check a verdict by hand."""
+    return render_template("resources/verdict_rules.html", checklist=services().checklist)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from finder.providers.forms import ConfirmForm
 from finder.services import directory, services, verdict_names
 from finder.shortlist.rows import shortlist_rows
 from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
@@ -48,7 +49,25 @@ def index():
                            remove_links=_remove_links(filters, query),
                            today=today, ticked=set(request.args.getlist("id")),
                            view_args=_view_args(request.args),
-                           trashed=len(records) - len(everyone))
+                           trashed=len(records) - len(everyone),
+                           verdict_changes=directory().verdict_changes())
+
+
+@bp.route("/verdict-changes/hide", methods=["POST"])
+def hide_verdict_changes():
+    """Hide the note of verdicts the corrected rules changed (undoable)."""
+    if ConfirmForm().validate_on_submit():
+        directory().hide_verdict_changes()
+        flash({"text": "The note about changed verdicts is hidden.",
+               "undo": url_for("shortlist.show_verdict_changes")})
+    return redirect(url_for("shortlist.index"))
+
+
+@bp.route("/verdict-changes/show", methods=["POST"])
+def show_verdict_changes():
+    if ConfirmForm().validate_on_submit():
+        directory().hide_verdict_changes(False)
+    return redirect(url_for("shortlist.index"))
 
 
 @bp.route("/compare")

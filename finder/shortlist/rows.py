@@ -15,6 +15,7 @@ from typing import Callable
 from html import escape
 
 from finder.presenting import human_date, human_datetime
+from finder.scoring import score_words
 
 __all__ = ["ShortlistRow", "shortlist_rows"]
 
@@ -61,7 +62,8 @@ def _row(record, specialties, statuses, verdict_names, link_for) -> ShortlistRow
         specialty=specialties.get(record.get("specialty"), ""),
         tags=[_text(tag) for tag in record.get("tags") or []], verdict=_text(verdict),
         verdict_label=verdict_names.get(verdict) or _text(verdict),
-        score=f"{int(percent)} %" if percent is not None else "–",
+        score=_text(score_words(standing, short=True)) if percent is not None or standing.get("asked")
+        else "–",
         red_flags=len(standing.get("red_flags") or []),
         status=statuses.get(record.get("status")) or _text(record.get("status")),
         follow_up=_text(human_date(record.get("follow_up_on"))),

@@ -201,7 +201,7 @@
     var label = document.getElementById("live-verdict-label");
     if (label) { label.textContent = standing.verdict_label; }
     var score = document.getElementById("live-verdict-score");
-    if (score) { score.textContent = standing.percent === null ? "no score yet" : standing.percent + " %"; }
+    if (score) { score.textContent = standing.score; }
     var flags = document.getElementById("live-verdict-flags");
     if (flags && typeof standing.red_flags === "number") {
       flags.textContent = standing.red_flags ?

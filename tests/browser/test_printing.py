@@ -255,8 +255,8 @@ def one_line(text: str) -> str:
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 @pytest.mark.parametrize("who, name, verdict, flags", [
-    ("typical", "Dr Ann Lee", "Promising", ["Deadline expectations"]),
-    ("two flags", "Dr Ben Ortiz", "Not a match",
+    ("typical", "Dr Ann Lee", "Not a match — red flag", ["Deadline expectations"]),
+    ("two flags", "Dr Ben Ortiz", "Not a match — red flag",
      ["Deadline expectations", "Pushes through flares"])])
 def test_a_typical_summary_is_one_page_with_the_verdict_and_red_flags(seeded, print_page,
                                                                        paper, who, name,
