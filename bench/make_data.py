@@ -13,7 +13,7 @@ import json
 import random
 from pathlib import Path
 
-from finder.bundled import bundled_path
+from finder import bundled_path
 from finder.checklist import load_checklist
 from finder.scoring import SCORING_REVISION, standing_for, summary_of
 from finder.storage import SCHEMA_VERSION

@@ -6,12 +6,22 @@ settings, then the data folder (store, secret key), blueprints and security.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
-from finder.bundled import bundled_path
 from finder.fragment_cache import FragmentCache
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "bundled_path"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_path(name: str) -> Path:
+    """The folder `name` ("data" or "templates") that ships with finder: inside the package
+    in a built wheel (see pyproject.toml), beside it in a source checkout."""
+    inside = _PACKAGE / name
+    return inside if inside.is_dir() else _PACKAGE.parent / name
 
 
 def create_app(test_config: dict | None = None) -> Flask:

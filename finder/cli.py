@@ -223,7 +223,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     Shows what the file holds and asks first. The current data are backed up before
     anything is replaced (see the backups folder), so `finder restore` can bring them back.
     """
-    from finder.bundled import bundled_path
+    from finder import bundled_path
     from finder.checklist import load_checklist
     from finder.directory import STORE_INDEXES, Directory
     from finder.transfer import data_file as data_files
