@@ -224,7 +224,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     anything is replaced (see the backups folder), so `finder restore` can bring them back.
     """
     from finder import bundled_path
-    from finder.checklist import load_checklist
+    from finder.content import load_content
     from finder.directory import STORE_INDEXES, Directory
     from finder.transfer import data_file as data_files
 
@@ -234,7 +234,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     except OSError as error:
         _fail(f"Could not read {data_file}: {error.strerror}.")
     try:
-        checklist = load_checklist(bundled_path("data"))
+        checklist = load_content(bundled_path("data")).checklist
         tables, summary = data_files.parse_export(raw, checklist.version)
         store = Store(folder, indexes=STORE_INDEXES)
         current = data_files.summarise(store.tables())

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import checklist_from_data, load_checklist
+from finder.checklist import checklist_from_data
+from finder.content import load_content
 from finder.scoring import latest_answers, score_call, standing_for, summary_of
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-REAL = load_checklist(DATA)
+REAL = load_content(DATA).checklist
 
 
 def synthetic_checklist(version=1, **thresholds):

@@ -1,15 +1,17 @@
 """The lists the forms offer (data/vocabulary.toml): they load and their rules hold."""
 
+import shutil
+
 import pytest
 
-from finder.vocabulary import VocabularyError, load_vocabulary
+from finder.content import ContentError, load_content
 from support import REPO
 
 DATA = REPO / "data"
 
 
 def test_the_real_lists_load_with_what_the_app_relies_on():
-    vocabulary = load_vocabulary(DATA)
+    vocabulary = load_content(DATA).vocabulary
     assert vocabulary.ids("statuses") == ["to_call", "called", "waiting", "booked", "ruled_out"]
     assert set(vocabulary.ids("referral_sources")) >= {"bic", "abbp", "benzobuddies",
                                                        "regional_network", "telemedicine"}
@@ -25,8 +27,9 @@ def test_the_real_lists_load_with_what_the_app_relies_on():
     ('label = "Psychiatry"', 'label = ""', "without a label"),
 ])
 def test_each_rule_catches_a_broken_file(tmp_path, old, new, message):
-    text = (DATA / "vocabulary.toml").read_text()
+    folder = shutil.copytree(DATA, tmp_path / "data")
+    text = (folder / "vocabulary.toml").read_text()
     assert old in text
-    (tmp_path / "vocabulary.toml").write_text(text.replace(old, new, 1))
-    with pytest.raises(VocabularyError, match=message):
-        load_vocabulary(tmp_path)
+    (folder / "vocabulary.toml").write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError, match=r"^vocabulary\.toml: .*" + message):
+        load_content(folder)
