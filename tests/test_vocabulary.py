@@ -19,12 +19,20 @@ def test_the_real_lists_load_with_what_the_app_relies_on():
     assert vocabulary.status_for_outcome("made_up") is None
     assert len(vocabulary.state_choices()) == 52  # 50 states, DC and Puerto Rico
     assert vocabulary.label("statuses", "gone_from_the_list") == "gone_from_the_list"
+    assert vocabulary.choices("telemedicine") == [
+        ("yes", "Offered"), ("no", "In person only"), ("unknown", "Not known")]
+    assert vocabulary.choices("payment") == [
+        ("insurance", "Takes insurance"), ("self_pay", "Self-pay only"),
+        ("both", "Insurance or self-pay"), ("unknown", "Not known")]
 
 
 @pytest.mark.parametrize("old, new, message", [
     ('id = "called"', 'id = "to_call"', "has an id twice"),
     ('status = "waiting"', 'status = "vanished"', "moves to an unknown status"),
     ('label = "Psychiatry"', 'label = ""', "without a label"),
+    ('id = "unknown"\nlabel = "Not known"\n\n# How a provider is paid',
+     'id = "not_known"\nlabel = "Not known"\n\n# How a provider is paid',
+     r"\[telemedicine\] needs the id 'unknown'"),
 ])
 def test_each_rule_catches_a_broken_file(tmp_path, old, new, message):
     folder = shutil.copytree(DATA, tmp_path / "data")

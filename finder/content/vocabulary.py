@@ -1,5 +1,5 @@
-"""data/vocabulary.toml: the fixed lists finder's forms offer (statuses, referral sources,
-specialties, call roles and outcomes, US states)."""
+"""data/vocabulary.toml: the fixed lists finder's forms and filters offer (statuses, referral
+sources, specialties, video visits, payment, call roles and outcomes, US states)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from finder.content.checks import raise_if_any
 __all__ = ["Vocabulary", "vocabulary_from_toml", "LISTS"]
 
 FILENAME = "vocabulary.toml"
-LISTS = ("statuses", "referral_sources", "specialties", "call_roles", "call_outcomes")
+LISTS = ("statuses", "referral_sources", "specialties", "telemedicine", "payment",
+         "call_roles", "call_outcomes")
+# Ids finder's code gives a meaning to: a new provider starts as "unknown", and "yes" to
+# video visits counts the states covered by video.
+IDS_THE_CODE_USES = {"telemedicine": ("yes", "unknown"), "payment": ("unknown",)}
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,8 @@ class Vocabulary:
 
 
 def vocabulary_from_toml(data: dict) -> Vocabulary:
-    """The lists, checked: none empty, no id twice, every item labelled, and every call
-    outcome moving to a status that exists."""
+    """The lists, checked: none empty, no id twice, every item labelled, the ids finder
+    relies on present, and every call outcome moving to a status that exists."""
     raise_if_any(FILENAME, _problems(data))
     return Vocabulary({name: data[name] for name in LISTS}, data.get("states", []))
 
@@ -62,6 +66,9 @@ def _problems(data: dict):
             yield f"[{name}] has an id twice"
         if any(not item.get("label") for item in items):
             yield f"[{name}] has an item without a label"
+        for needed in IDS_THE_CODE_USES.get(name, ()):
+            if needed not in ids:
+                yield f"[{name}] needs the id {needed!r}, which finder relies on"
     status_ids = {s["id"] for s in data.get("statuses", [])}
     for outcome in data.get("call_outcomes", []):
         if outcome.get("status") not in status_ids:
