@@ -82,6 +82,7 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     from waitress import create_server
 
     from finder import create_app
+    from finder.content import ContentError
 
     folder = resolve_data_dir(data_dir)
     loopback = is_loopback(host)
@@ -101,6 +102,8 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
                           "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names})
     except DamagedDataError as error:
         _fail(str(error))
+    except ContentError as error:
+        _fail(f"finder did not start: a file in its data/ folder breaks a rule.\n{error}")
     _limit_malloc_arenas()
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="finder")
