@@ -13,11 +13,10 @@ import json
 import random
 from pathlib import Path
 
-from finder.bundled import bundled_path
-from finder.checklist import load_checklist
+from finder import bundled_path
+from finder.content import load_content
 from finder.scoring import SCORING_REVISION, standing_for, summary_of
 from finder.storage import SCHEMA_VERSION
-from finder.vocabulary import load_vocabulary
 
 FIRST = ["Ann", "Marco", "Kim", "Priya", "Tom", "Lena", "Omar", "Grace", "Ivan", "Rosa"]
 LAST = ["Lee", "Ruiz", "Park", "Shah", "Berg", "Novak", "Haddad", "Okafor", "Silva", "Moreau"]
@@ -25,9 +24,8 @@ LAST = ["Lee", "Ruiz", "Park", "Shah", "Berg", "Novak", "Haddad", "Okafor", "Sil
 
 def build_tables(providers: int, calls: int, seed: int = 1) -> dict:
     """Tables for `providers` providers and `calls` calls spread over them."""
-    content = bundled_path("data")
-    checklist = load_checklist(content)
-    vocabulary = load_vocabulary(content)
+    content = load_content(bundled_path("data"))
+    checklist, vocabulary = content.checklist, content.vocabulary
     randomness = random.Random(seed)
     states = [code for code, _ in vocabulary.state_choices()]
     provider_table, call_table = {}, {}

@@ -1,17 +1,29 @@
 """finder: screen clinicians for a real hyperbolic benzodiazepine taper.
 
 `create_app` is the one place the web app is assembled: defaults, then the caller's
-settings, then the data folder (store, secret key), blueprints and security.
+settings, then the content from data/ (read and checked once), the data folder (store,
+secret key), blueprints and security.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
-from finder.bundled import bundled_path
+from finder.content import load_content
 from finder.fragment_cache import FragmentCache
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "bundled_path"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_path(name: str) -> Path:
+    """The folder `name` ("data" or "templates") that ships with finder: inside the package
+    in a built wheel (see pyproject.toml), beside it in a source checkout."""
+    inside = _PACKAGE / name
+    return inside if inside.is_dir() else _PACKAGE.parent / name
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -34,11 +46,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    # A broken file in data/ stops finder here, with a ContentError naming it.
+    content = load_content(app.config["CONTENT_DIR"])
 
     from finder import data_folder, field_html, preferences, presenting, security, services
 
     data_folder.init_app(app)
-    services.init_app(app)
+    services.init_app(app, content)
     security.init_app(app)
     preferences.init_app(app)
     presenting.init_app(app)

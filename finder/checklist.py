@@ -1,16 +1,15 @@
-"""The screening checklist and its sources, loaded from data/ and checked for integrity.
+"""The screening checklist, checked for integrity.
 
 Pure module: no Flask. A checklist is plain data (dicts and lists, exactly as parsed from
 TOML) wrapped in a small read-only object with lookups by id, so that the same object can be
-rebuilt from a copy stored beside the interviews that used it.
+rebuilt from a copy stored beside the interviews that used it. data/checklist.toml is read,
+and its citations checked, with the rest of the content (finder.content).
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 __all__ = [
     "Checklist",
@@ -18,8 +17,6 @@ __all__ = [
     "VerdictRules",
     "SIGNALS",
     "PRACTICAL_KINDS",
-    "load_checklist",
-    "load_sources",
     "checklist_from_data",
 ]
 
@@ -33,7 +30,11 @@ FLAG_GROUPS = ("method", "care")
 
 
 class ChecklistError(ValueError):
-    """The checklist data break a rule; the message says which and where."""
+    """The checklist data break rules; `problems` says which and where."""
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems = list(problems)
+        super().__init__("checklist: " + "; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -114,39 +115,19 @@ class Checklist:
         return self._max_points[question_id]
 
 
-def load_sources(data_dir: Path) -> dict[str, dict]:
-    """The sources from data/sources.toml, by id."""
-    with open(Path(data_dir) / "sources.toml", "rb") as handle:
-        sources = tomllib.load(handle)["sources"]
-    by_id = {s["id"]: s for s in sources}
-    if len(by_id) != len(sources):
-        raise ChecklistError("sources.toml: two sources share an id")
-    return by_id
-
-
-def load_checklist(data_dir: Path, sources: dict[str, dict] | None = None) -> Checklist:
-    """Load data/checklist.toml and check it, verdict rules included; raise ChecklistError
-    naming every problem."""
-    with open(Path(data_dir) / "checklist.toml", "rb") as handle:
-        data = tomllib.load(handle)
-    if sources is None:
-        sources = load_sources(data_dir)
-    return checklist_from_data(data, sources, with_rules=True)
-
-
-def checklist_from_data(data: dict, sources: dict[str, dict] | None = None, *,
-                        with_rules: bool = False) -> Checklist:
-    """Build a Checklist from parsed data, checking integrity (and citations when given).
-    `with_rules` also checks the verdict rules, which the current checklist must have."""
-    problems = list(_integrity_problems(data, sources))
+def checklist_from_data(data: dict, *, with_rules: bool = False) -> Checklist:
+    """Build a Checklist from parsed data, checking its integrity. `with_rules` also checks
+    the verdict rules, which the current checklist must have (a stored copy of an older
+    version is read for its words only)."""
+    problems = list(_integrity_problems(data))
     if with_rules and not problems:
         problems = list(_rule_problems(data))
     if problems:
-        raise ChecklistError("checklist: " + "; ".join(problems))
+        raise ChecklistError(problems)
     return Checklist(data)
 
 
-def _integrity_problems(data: dict, sources: dict[str, dict] | None):
+def _integrity_problems(data: dict):
     if not isinstance(data.get("version"), int) or data["version"] < 1:
         yield "version must be a whole number of 1 or more"
     for key in ("questions", "red_flags", "practical", "verdict"):
@@ -167,8 +148,6 @@ def _integrity_problems(data: dict, sources: dict[str, dict] | None):
             if link is not None and link not in flag_ids:
                 yield (f"practical question {question['id']!r} option {option['id']!r}: "
                        f"red flag {link!r} does not exist")
-    if sources is not None:
-        yield from _citation_problems(data, sources)
 
 
 def _duplicate_ids(data: dict):
@@ -249,13 +228,3 @@ def _flag_numbering_problems(flags: list[dict]):
     if sorted(f.get("number", 0) for f in method) != list(range(1, len(method) + 1)):
         yield "the article's red flags (group \"method\") must be numbered 1, 2, 3 … in order"
 
-
-def _citation_problems(data: dict, sources: dict[str, dict]):
-    for key in ("questions", "red_flags", "practical"):
-        for item in data[key]:
-            cited = item.get("sources") or []
-            if not cited:
-                yield f"{item['id']!r} cites no source"
-            for source_id in cited:
-                if source_id not in sources:
-                    yield f"{item['id']!r} cites unknown source {source_id!r}"

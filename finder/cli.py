@@ -82,6 +82,7 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     from waitress import create_server
 
     from finder import create_app
+    from finder.content import ContentError
 
     folder = resolve_data_dir(data_dir)
     loopback = is_loopback(host)
@@ -101,6 +102,8 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
                           "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names})
     except DamagedDataError as error:
         _fail(str(error))
+    except ContentError as error:
+        _fail(f"finder did not start: a file in its data/ folder breaks a rule.\n{error}")
     _limit_malloc_arenas()
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="finder")
@@ -223,8 +226,8 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     Shows what the file holds and asks first. The current data are backed up before
     anything is replaced (see the backups folder), so `finder restore` can bring them back.
     """
-    from finder.bundled import bundled_path
-    from finder.checklist import load_checklist
+    from finder import bundled_path
+    from finder.content import load_content
     from finder.directory import STORE_INDEXES, Directory
     from finder.transfer import data_file as data_files
 
@@ -234,7 +237,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     except OSError as error:
         _fail(f"Could not read {data_file}: {error.strerror}.")
     try:
-        checklist = load_checklist(bundled_path("data"))
+        checklist = load_content(bundled_path("data")).checklist
         tables, summary = data_files.parse_export(raw, checklist.version)
         store = Store(folder, indexes=STORE_INDEXES)
         current = data_files.summarise(store.tables())

@@ -8,46 +8,46 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from finder.checklist import Checklist, load_checklist, load_sources
+from finder.checklist import Checklist
+from finder.content import Content
 from finder.directory import STORE_INDEXES, Directory
 from finder.scoring import SCORING_REVISION
 from finder.storage import Store
-from finder.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["Services", "init_app", "services", "directory", "verdict_names"]
+__all__ = ["Services", "init_app", "services", "content", "directory", "verdict_names"]
 
 
 @dataclass(frozen=True)
 class Services:
-    checklist: Checklist
-    sources: dict[str, dict]
-    vocabulary: Vocabulary
+    content: Content
     store: Store
     directory: Directory
 
 
-def init_app(app: Flask) -> None:
-    content = Path(app.config["CONTENT_DIR"])
-    sources = load_sources(content)
-    checklist = load_checklist(content, sources)
+def init_app(app: Flask, content: Content) -> None:
     store = Store(Path(app.config["DATA_DIR"]), indexes=STORE_INDEXES)
-    directory = Directory(store, checklist)
-    directory.refresh_standings_if_rules_changed(f"{SCORING_REVISION}/{checklist.version}")
-    app.extensions["finder"] = Services(checklist, sources, load_vocabulary(content), store,
-                                        directory)
+    directory = Directory(store, content.checklist)
+    directory.refresh_standings_if_rules_changed(
+        f"{SCORING_REVISION}/{content.checklist.version}")
+    app.extensions["finder"] = Services(content, store, directory)
     app.jinja_env.globals.update(
-        vocabulary=app.extensions["finder"].vocabulary, sources=sources,
-        verdict_names=verdict_names(checklist))
+        vocabulary=content.vocabulary, sources=content.sources,
+        verdict_names=verdict_names(content.checklist))
 
 
 def verdict_names(checklist: Checklist | None = None) -> dict[str, str]:
     """Verdict ids and the words shown for them, from the checklist data."""
-    checklist = checklist or services().checklist
+    checklist = checklist or content().checklist
     return {v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]}
 
 
 def services() -> Services:
     return current_app.extensions["finder"]
+
+
+def content() -> Content:
+    """The app's content from data/, as loaded and checked when the app was built."""
+    return services().content
 
 
 def directory() -> Directory:

@@ -119,12 +119,12 @@ def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
         Filter("score", "Score", SCORE_BANDS, _score_band, "score {lower}"),
         Filter("state", "State (in person or by video)", vocabulary.state_choices(),
                _states_covered, "in or covering {labels}"),
-        Filter("telemedicine", "Video visits", TELEMEDICINE_CHOICES,
+        Filter("telemedicine", "Video visits", vocabulary.choices("telemedicine"),
                _field("telemedicine", "unknown"), "video visits: {lower}"),
         Filter("specialty", "Specialty", vocabulary.choices("specialties"),
                _field("specialty"), "specialty {labels}"),
-        Filter("payment", "Insurance or self-pay", PAYMENT_CHOICES, _field("payment", "unknown"),
-               "payment: {lower}"),
+        Filter("payment", "Insurance or self-pay", vocabulary.choices("payment"),
+               _field("payment", "unknown"), "payment: {lower}"),
         Filter("referral", "How you heard of them", vocabulary.choices("referral_sources"),
                _field("referral_source"), "heard of through {labels}"),
         Filter("follow_up", "Follow-up", FOLLOW_UP_CHOICES, _follow_up(today.isoformat()),
@@ -134,10 +134,7 @@ def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
     ]
 
 
-TELEMEDICINE_CHOICES = [("yes", "Offered"), ("no", "In person only"), ("unknown", "Not known")]
 FOLLOW_UP_CHOICES = [("due", "Due today or overdue"), ("later", "Later"), ("none", "No date")]
-PAYMENT_CHOICES = [("insurance", "Takes insurance"), ("self_pay", "Self-pay only"),
-                   ("both", "Insurance or self-pay"), ("unknown", "Not known")]
 
 
 # Best first: a verdict outranks any score (a "Not a match" at 100 % on two questions is

@@ -25,7 +25,7 @@ def stored(directory, call_id):
 
 def test_call_screen_shows_every_question_reminder_and_red_flag(client, call, app):
     page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
-    checklist = app.extensions["finder"].checklist
+    checklist = app.extensions["finder"].content.checklist
     for question in checklist.questions.values():
         assert question["ask"].replace("'", "&#39;") in page
         assert question["good_sounds"] in page

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import ChecklistError, checklist_from_data, load_checklist, load_sources
+from finder.checklist import ChecklistError, checklist_from_data
+from finder.content import ContentError, load_content
+from finder.content.checklist import checklist_from_toml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -19,11 +21,11 @@ def raw():
 
 @pytest.fixture(scope="module")
 def sources():
-    return load_sources(DATA)
+    return load_content(DATA).sources
 
 
 def test_the_real_checklist_loads_with_the_four_questions_and_five_method_red_flags():
-    checklist = load_checklist(DATA)
+    checklist = load_content(DATA).checklist
     assert list(checklist.questions) == [
         "step_size", "liquid_formulation", "bad_reaction", "knows_literature"]
     method_flags = [f for f in checklist.red_flags.values() if f["group"] == "method"]
@@ -101,8 +103,17 @@ def broken(raw, change):
     (lambda d: d.update(version="one"), "version must be a whole number"),
 ])
 def test_integrity_rules(raw, sources, change, message):
-    with pytest.raises(ChecklistError, match=message):
-        checklist_from_data(broken(raw, change), sources, with_rules=True)
+    with pytest.raises(ContentError, match=r"^checklist\.toml: .*" + message):
+        checklist_from_toml(broken(raw, change), sources)
+
+
+def test_a_stored_checklist_is_checked_for_integrity_without_its_sources(raw):
+    # A checklist kept beside old interviews is rebuilt without data/sources.toml.
+    unsourced = checklist_from_data(broken(raw, lambda d: d["questions"][0].update(sources=[])))
+    assert unsourced.questions["step_size"]["sources"] == []
+    with pytest.raises(ChecklistError, match="^checklist: .*'step_size' is used twice") as caught:
+        checklist_from_data(broken(raw, lambda d: d["red_flags"][0].update(id="step_size")))
+    assert "id 'step_size' is used twice" in caught.value.problems
 
 
 def test_a_stored_copy_of_an_older_checklist_is_read_for_its_words_without_todays_rules(raw):
@@ -114,7 +125,7 @@ def test_a_stored_copy_of_an_older_checklist_is_read_for_its_words_without_today
 
 
 def test_option_lookup_returns_none_for_unknown_ids():
-    checklist = load_checklist(DATA)
+    checklist = load_content(DATA).checklist
     assert checklist.option("step_size", "fixed_mg")["red_flag"] == "fixed_mg_steps"
     assert checklist.option("step_size", "nope") is None
     assert checklist.option("nope", "fixed_mg") is None

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from finder import cli
 from finder.data_folder import default_data_dir, resolve_data_dir
 from finder.storage import Store
+from support import REPO
 
 
 class FakeServer:
@@ -136,6 +138,20 @@ def test_a_damaged_data_file_stops_start_up_with_advice(served, tmp_path):
     assert result.exit_code == 2
     assert "finder.json is cut off or is not valid JSON" in result.output
     assert "finder restore" in result.output
+    assert served == []
+
+
+def test_a_broken_content_file_stops_start_up_naming_it(served, tmp_path, monkeypatch):
+    import finder
+
+    content = shutil.copytree(REPO / "data", tmp_path / "content")
+    (content / "glossary.toml").write_text("title = \n")
+    shipped = finder.bundled_path
+    monkeypatch.setattr(finder, "bundled_path",
+                        lambda name: content if name == "data" else shipped(name))
+    result = run("serve", "--data-dir", str(tmp_path / "data"))
+    assert result.exit_code == 2
+    assert "glossary.toml: not valid TOML" in result.output
     assert served == []
 
 

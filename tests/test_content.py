@@ -1,5 +1,5 @@
 """Tests for finder.content: the real content files load, and each integrity rule catches a
-crafted bad file in a temporary data folder."""
+crafted bad file in a temporary data folder, stopping the app from being built."""
 
 from __future__ import annotations
 
@@ -9,27 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import load_checklist, load_sources
-from finder.content import (
-    BRIEF_WORD_LIMIT,
-    REFERRAL_SOURCES,
-    ContentError,
-    brief_word_count,
-    load_clinician_brief,
-    load_glossary,
-    load_resources,
-)
+from finder import create_app
+from finder.content import ContentError, load_content
+from finder.content.clinician_brief import BRIEF_WORD_LIMIT, brief_word_count
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-CONTENT_FILES = ("resources.toml", "glossary.toml", "clinician_brief.toml")
+DATA_FILES = ("sources.toml", "vocabulary.toml", "checklist.toml",
+              "benzodiazepine_equivalents.toml", "resources.toml", "glossary.toml",
+              "clinician_brief.toml")
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A copy of the real data folder that a test may break."""
-    for name in ("sources.toml", "checklist.toml", *CONTENT_FILES):
-        shutil.copy(DATA_DIR / name, tmp_path / name)
-    return tmp_path
+    return shutil.copytree(DATA_DIR, tmp_path / "data")
 
 
 def replace_once(folder: Path, filename: str, old: str, new: str) -> None:
@@ -50,10 +43,11 @@ def append(folder: Path, filename: str, extra: str) -> None:
 
 
 def test_real_resources_load_with_every_place_to_look():
-    content = load_resources(DATA_DIR)
+    real = load_content(DATA_DIR)
+    content = real.resources
     referral_sources = {resource["referral_source"] for resource in content["resources"]}
     # Every way a user can have heard of a clinician has somewhere to look behind it.
-    assert referral_sources == set(REFERRAL_SOURCES)
+    assert referral_sources == set(real.vocabulary.ids("referral_sources"))
     by_id = {resource["id"]: resource for resource in content["resources"]}
     assert by_id["bic"]["url"] == "https://www.benzoinfo.com/"
     assert by_id["abbp"]["url"] == "https://benzoreform.org/"
@@ -63,8 +57,8 @@ def test_real_resources_load_with_every_place_to_look():
 
 
 def test_call_script_asks_all_four_core_questions_in_the_checklist_wording():
-    checklist = load_checklist(DATA_DIR)
-    lines = load_resources(DATA_DIR)["call_script"]["lines"]
+    checklist = load_content(DATA_DIR).checklist
+    lines = load_content(DATA_DIR).resources["call_script"]["lines"]
     asked = [line["question"] for line in lines if "question" in line]
     assert asked == ["step_size", "liquid_formulation", "bad_reaction", "knows_literature"]
     for line in lines:
@@ -76,13 +70,13 @@ def test_call_script_asks_all_four_core_questions_in_the_checklist_wording():
 
 
 def test_loading_does_not_change_what_the_next_load_sees():
-    first = load_resources(DATA_DIR)
+    first = load_content(DATA_DIR).resources
     first["call_script"]["lines"].clear()
-    assert load_resources(DATA_DIR)["call_script"]["lines"]
+    assert load_content(DATA_DIR).resources["call_script"]["lines"]
 
 
 def test_no_specialist_points_to_the_printable_brief():
-    options = load_resources(DATA_DIR)["no_specialist"]["options"]
+    options = load_content(DATA_DIR).resources["no_specialist"]["options"]
     by_id = {option["id"]: option for option in options}
     assert by_id["educate_a_clinician"]["see"] == "clinician_brief"
     assert {"maudsley_2024", "horowitz_taylor_2019"} <= set(by_id["educate_a_clinician"]["sources"])
@@ -90,7 +84,7 @@ def test_no_specialist_points_to_the_printable_brief():
 
 
 def test_real_glossary_explains_every_term_the_app_uses():
-    ids = {term["id"] for term in load_glossary(DATA_DIR)}
+    ids = {term["id"] for term in load_content(DATA_DIR).glossary}
     assert ids == {
         "hyperbolic_taper", "linear_taper", "percent_of_current_dose", "compounded_formulation",
         "liquid_formulation", "diazepam_equivalent", "crossover", "receptor_occupancy",
@@ -100,15 +94,15 @@ def test_real_glossary_explains_every_term_the_app_uses():
 
 
 def test_glossary_is_in_alphabetical_order_so_a_term_can_be_found_by_scanning():
-    terms = [term["term"].casefold() for term in load_glossary(DATA_DIR)]
+    terms = [term["term"].casefold() for term in load_content(DATA_DIR).glossary]
     assert terms == sorted(terms)
 
 
 def test_every_glossary_term_and_resource_cites_a_known_source():
-    sources = load_sources(DATA_DIR)
-    content = load_resources(DATA_DIR)
+    sources = load_content(DATA_DIR).sources
+    content = load_content(DATA_DIR).resources
     cited_items = [
-        *load_glossary(DATA_DIR),
+        *load_content(DATA_DIR).glossary,
         *content["resources"],
         content["call_script"],
         content["no_specialist"],
@@ -120,9 +114,9 @@ def test_every_glossary_term_and_resource_cites_a_known_source():
 
 
 def test_real_brief_loads_with_red_flags_and_references_resolved():
-    brief = load_clinician_brief(DATA_DIR)
-    sources = load_sources(DATA_DIR)
-    checklist = load_checklist(DATA_DIR)
+    brief = load_content(DATA_DIR).clinician_brief
+    sources = load_content(DATA_DIR).sources
+    checklist = load_content(DATA_DIR).checklist
     assert [part["id"] for part in brief["method"]] == [
         "percent_of_current", "liquids_at_the_end", "pace_by_tolerance"]
     assert [flag["id"] for flag in brief["red_flags"]] == [
@@ -138,11 +132,11 @@ def test_real_brief_loads_with_red_flags_and_references_resolved():
 
 
 def test_brief_fits_on_one_page():
-    assert brief_word_count(load_clinician_brief(DATA_DIR)) <= BRIEF_WORD_LIMIT
+    assert brief_word_count(load_content(DATA_DIR).clinician_brief) <= BRIEF_WORD_LIMIT
 
 
 def test_worked_example_in_the_brief_is_ten_percent_of_the_current_dose_each_time():
-    text = next(part["text"] for part in load_clinician_brief(DATA_DIR)["method"]
+    text = next(part["text"] for part in load_content(DATA_DIR).clinician_brief["method"]
                 if part["id"] == "percent_of_current")
     doses = [float(number) for number in re.findall(r"\d+(?:\.\d+)?(?= mg| →)", text)]
     assert doses == [4, 3.6, 3.24, 2.92]
@@ -201,7 +195,7 @@ RESOURCE_BREAKS = [
 def test_broken_resources_file_is_refused(data_dir, old, new, problem):
     replace_once(data_dir, "resources.toml", old, new)
     with pytest.raises(ContentError, match=r"^resources\.toml: ") as caught:
-        load_resources(data_dir)
+        load_content(data_dir)
     assert problem in str(caught.value)
 
 
@@ -234,7 +228,7 @@ GLOSSARY_BREAKS = [
 def test_broken_glossary_is_refused(data_dir, old, new, problem):
     replace_once(data_dir, "glossary.toml", old, new)
     with pytest.raises(ContentError, match=r"^glossary\.toml: ") as caught:
-        load_glossary(data_dir)
+        load_content(data_dir)
     assert problem in str(caught.value)
 
 
@@ -264,7 +258,7 @@ BRIEF_BREAKS = [
 def test_broken_brief_is_refused(data_dir, old, new, problem):
     replace_once(data_dir, "clinician_brief.toml", old, new)
     with pytest.raises(ContentError, match=r"^clinician_brief\.toml: ") as caught:
-        load_clinician_brief(data_dir)
+        load_content(data_dir)
     assert problem in str(caught.value)
 
 
@@ -273,7 +267,7 @@ def test_resources_without_a_section_is_refused(data_dir):
     without_section = path.read_text(encoding="utf-8").split("\n[no_specialist]")[0]
     path.write_text(without_section, encoding="utf-8")
     with pytest.raises(ContentError, match=r"^resources\.toml: .*missing \[no_specialist\]"):
-        load_resources(data_dir)
+        load_content(data_dir)
 
 
 def test_top_level_key_written_after_a_table_is_caught(data_dir):
@@ -283,7 +277,7 @@ def test_top_level_key_written_after_a_table_is_caught(data_dir):
     replace_once(data_dir, "clinician_brief.toml", top_level, "\n")
     append(data_dir, "clinician_brief.toml", '\nreferences = ["horowitz_taylor_2019"]\n')
     with pytest.raises(ContentError) as caught:
-        load_clinician_brief(data_dir)
+        load_content(data_dir)
     assert "[asks]: unknown field 'references'" in str(caught.value)
     assert "'references' must list one or more source ids" in str(caught.value)
 
@@ -293,39 +287,60 @@ def test_brief_over_the_word_limit_is_refused(data_dir):
     replace_once(data_dir, "clinician_brief.toml", 'lists where to read more."',
                  f'lists where to read more.{padding}"')
     with pytest.raises(ContentError, match=r"^clinician_brief\.toml: the brief has \d+ words"):
-        load_clinician_brief(data_dir)
+        load_content(data_dir)
 
 
 def test_a_long_reference_title_counts_towards_the_word_limit(data_dir):
-    brief = load_clinician_brief(DATA_DIR)
+    brief = load_content(DATA_DIR).clinician_brief
     room = BRIEF_WORD_LIMIT - brief_word_count(brief)
     replace_once(data_dir, "sources.toml",
                  'title = "Ritvo AD,', 'title = "' + "word " * (room + 1) + 'Ritvo AD,')
     with pytest.raises(ContentError, match="words"):
-        load_clinician_brief(data_dir)
+        load_content(data_dir)
 
 
 def test_every_problem_is_reported_at_once(data_dir):
     replace_once(data_dir, "glossary.toml", 'id = "hold"', 'id = "bind"')
     replace_once(data_dir, "glossary.toml", 'sources = ["maudsley_2024"]', 'sources = ["nope"]')
     with pytest.raises(ContentError) as caught:
-        load_glossary(data_dir)
+        load_content(data_dir)
     assert "'bind' is used twice" in str(caught.value)
     assert "unknown source 'nope'" in str(caught.value)
 
 
-@pytest.mark.parametrize("filename, loader", [
-    ("resources.toml", load_resources),
-    ("glossary.toml", load_glossary),
-    ("clinician_brief.toml", load_clinician_brief),
-])
-def test_missing_or_unreadable_file_is_a_content_error(data_dir, filename, loader):
+@pytest.mark.parametrize("filename", DATA_FILES)
+def test_missing_or_unreadable_file_is_a_content_error(data_dir, filename):
     (data_dir / filename).write_text("title = \n", encoding="utf-8")
     with pytest.raises(ContentError, match=rf"^{re.escape(filename)}: not valid TOML"):
-        loader(data_dir)
+        load_content(data_dir)
     (data_dir / filename).unlink()
     with pytest.raises(ContentError, match=rf"^{re.escape(filename)}: file not found"):
-        loader(data_dir)
+        load_content(data_dir)
+
+
+def test_every_file_in_the_data_folder_is_loaded():
+    assert sorted(path.name for path in DATA_DIR.glob("*.toml")) == sorted(DATA_FILES)
+
+
+def test_a_broken_file_stops_the_app_with_every_problem_named(data_dir, tmp_path):
+    replace_once(data_dir, "glossary.toml", 'id = "hold"', 'id = "bind"')
+    replace_once(data_dir, "glossary.toml", 'sources = ["maudsley_2024"]', 'sources = ["nope"]')
+    with pytest.raises(ContentError) as caught:
+        create_app({"DATA_DIR": str(tmp_path / "user"), "CONTENT_DIR": str(data_dir)})
+    assert caught.value.filename == "glossary.toml"
+    assert str(caught.value).startswith("glossary.toml: ")
+    assert "'bind' is used twice" in str(caught.value)
+    assert "unknown source 'nope'" in str(caught.value)
+    assert not (tmp_path / "user").exists()  # nothing was created for a half-built app
+
+
+def test_the_app_reads_its_content_folder_once_when_it_is_built(data_dir, tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path / "user"), "CONTENT_DIR": str(data_dir),
+                      "SECRET_KEY": "test"})
+    (data_dir / "glossary.toml").unlink()  # pages must not go back to the files
+    client = app.test_client()
+    for page in ("/words", "/where-to-look", "/sources", "/print/clinician-brief"):
+        assert client.get(page).status_code == 200, page
 
 
 def test_content_error_is_a_value_error():

@@ -82,7 +82,7 @@ def test_the_autosave_endpoint_answers_any_json_with_a_4xx_or_a_save(fuzz_app, p
 
 @pytest.fixture(scope="module")
 def call_fields(fuzz_app):
-    return field_names(fuzz_app.extensions["finder"].checklist)
+    return field_names(fuzz_app.extensions["finder"].content.checklist)
 
 
 @FUZZ

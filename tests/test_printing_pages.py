@@ -13,7 +13,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder import create_app, pdf
-from finder.checklist import load_checklist
+from finder.content import load_content
 from finder.shortlist import shortlist_view
 from finder.summaries.printing import file_name
 
@@ -209,7 +209,7 @@ def test_the_report_ignores_what_it_does_not_know(client):
 
 def test_the_blank_checklist_has_every_question_option_red_flag_and_practical_question(client):
     page = text(client.get("/print/checklist"))
-    checklist = load_checklist(REPO / "data")
+    checklist = load_content(REPO / "data").checklist
     for question in checklist.data["questions"]:
         assert question["ask"].replace("'", "&#39;") in page, question["id"]
         for option in question["options"]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from finder.content import load_content
 from finder.schedule_chart import render_schedule_chart
-from finder.taper_schedule import (check_schedule, load_taper_data, make_rule,
-                                   proposal_from_doses, proposal_from_rule)
+from finder.taper_schedule import check_schedule, make_rule, proposal_from_doses, proposal_from_rule
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -16,7 +16,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def data():
-    return load_taper_data(DATA_DIR)
+    return load_content(DATA_DIR).equivalents
 
 
 @pytest.fixture(scope="module")

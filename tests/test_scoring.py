@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import checklist_from_data, load_checklist
+from finder.checklist import checklist_from_data
+from finder.content import load_content
 from finder.directory import STORE_INDEXES, Directory
 from finder.scoring import latest_answers, score_call, standing_for, summary_of
 from finder.storage import Store
 
 REPO = Path(__file__).resolve().parent.parent
-REAL = load_checklist(REPO / "data")
+REAL = load_content(REPO / "data").checklist
 
 
 def synthetic_checklist(version=1, **rules):

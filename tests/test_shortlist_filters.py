@@ -11,15 +11,14 @@ import datetime as dt
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from finder.checklist import load_checklist
+from finder.content import load_content
 from finder.shortlist_filters import ShortlistQuery, build_filters, describe, run_query
-from finder.vocabulary import load_vocabulary
 from support import REPO
 
 TODAY = dt.date(2026, 11, 25)
-VOCABULARY = load_vocabulary(REPO / "data")
-VERDICTS = {v["id"]: v["label"]
-            for v in load_checklist(REPO / "data").data["verdict"]["labels"]}
+CONTENT = load_content(REPO / "data")
+VOCABULARY = CONTENT.vocabulary
+VERDICTS = {v["id"]: v["label"] for v in CONTENT.checklist.data["verdict"]["labels"]}
 
 
 def provider(name, *, verdict="incomplete", percent=None, red_flags=(), last_call_at=None,

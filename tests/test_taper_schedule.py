@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import load_checklist, load_sources
+from finder.content import ContentError, load_content
+from finder.content.equivalents import equivalents_from_toml
 from finder.taper_schedule import (
     ScheduleError, TaperDataError, check_schedule, classify, comparison_curve, format_number,
-    from_diazepam, lay_out, load_taper_data, make_rule, parse_dose_list, parse_rule_text,
+    from_diazepam, lay_out, make_rule, parse_dose_list, parse_rule_text,
     proposal_from_doses, proposal_from_rule, taper_data_from_dict, to_diazepam,
 )
 
@@ -18,13 +19,18 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
-def sources():
-    return load_sources(DATA_DIR)
+def content():
+    return load_content(DATA_DIR)
 
 
 @pytest.fixture(scope="module")
-def data(sources):
-    return load_taper_data(DATA_DIR, sources)
+def sources(content):
+    return content.sources
+
+
+@pytest.fixture(scope="module")
+def data(content):
+    return content.equivalents
 
 
 @pytest.fixture
@@ -105,8 +111,8 @@ def test_brand_names_lead_to_the_drug(data):
     assert data.drugs["clonazepam"].display_name == "Clonazepam (Klonopin, Rivotril)"
 
 
-def test_the_offered_red_flag_exists_in_the_checklist(data):
-    checklist = load_checklist(DATA_DIR)
+def test_the_offered_red_flag_exists_in_the_checklist(data, content):
+    checklist = content.checklist
     offered = [p["red_flag"] for p in data.patterns.values() if p.get("red_flag")]
     assert offered == ["fixed_mg_steps"]
     assert "fixed_mg_steps" in checklist.red_flags
@@ -114,15 +120,15 @@ def test_the_offered_red_flag_exists_in_the_checklist(data):
 
 def test_data_with_an_unknown_source_is_refused(raw, sources):
     raw["drugs"][0]["sources"] = ["no_such_source"]
-    with pytest.raises(TaperDataError, match="unknown source 'no_such_source'"):
-        taper_data_from_dict(raw, sources)
+    with pytest.raises(ContentError, match="unknown source 'no_such_source'"):
+        equivalents_from_toml(raw, sources)
 
 
 def test_a_va_dod_figure_must_cite_the_va_dod_source(raw, sources):
     clonazepam = next(d for d in raw["drugs"] if d["id"] == "clonazepam")
     clonazepam["sources"] = ["ashton_equivalence"]
-    with pytest.raises(TaperDataError, match="clonazepam.*does not cite"):
-        taper_data_from_dict(raw, sources)
+    with pytest.raises(ContentError, match="clonazepam.*does not cite"):
+        equivalents_from_toml(raw, sources)
 
 
 def test_data_with_a_zero_figure_is_refused(raw):

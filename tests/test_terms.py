@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from finder.content import load_glossary
+from finder.content import load_content
 from finder.resources import UnknownTerm
 
 from support import REPO, add_provider, save_field, start_call
 
-GLOSSARY = {entry["id"]: entry for entry in load_glossary(REPO / "data")}
+GLOSSARY = {entry["id"]: entry for entry in load_content(REPO / "data").glossary}
 TERM_CALL = re.compile(r"\bterm\(\s*'([^']+)'")
 TERMS_CALL = re.compile(r"\bterms\(\s*\[([^\]]*)\]")
 TERMS_FOR_CALL = re.compile(r"\bterms_for\(\s*'([^']+)'")

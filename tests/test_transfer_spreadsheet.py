@@ -7,13 +7,13 @@ import io
 
 import pytest
 
+from finder.content import load_content
 from finder.transfer.columns import form_data, guess_mapping, mapping_problems
 from finder.transfer.duplicates import DuplicateFinder, name_key, phone_key
 from finder.transfer.spreadsheet import CsvProblem, neutralise, read_csv, restore_cell, write_csv
-from finder.vocabulary import load_vocabulary
 from support import REPO
 
-VOCABULARY = load_vocabulary(REPO / "data")
+VOCABULARY = load_content(REPO / "data").vocabulary
 
 
 # -- writing ------------------------------------------------------------------------------

@@ -1,15 +1,17 @@
 """The lists the forms offer (data/vocabulary.toml): they load and their rules hold."""
 
+import shutil
+
 import pytest
 
-from finder.vocabulary import VocabularyError, load_vocabulary
+from finder.content import ContentError, load_content
 from support import REPO
 
 DATA = REPO / "data"
 
 
 def test_the_real_lists_load_with_what_the_app_relies_on():
-    vocabulary = load_vocabulary(DATA)
+    vocabulary = load_content(DATA).vocabulary
     assert vocabulary.ids("statuses") == ["to_call", "called", "waiting", "booked", "ruled_out"]
     assert set(vocabulary.ids("referral_sources")) >= {"bic", "abbp", "benzobuddies",
                                                        "regional_network", "telemedicine"}
@@ -17,16 +19,25 @@ def test_the_real_lists_load_with_what_the_app_relies_on():
     assert vocabulary.status_for_outcome("made_up") is None
     assert len(vocabulary.state_choices()) == 52  # 50 states, DC and Puerto Rico
     assert vocabulary.label("statuses", "gone_from_the_list") == "gone_from_the_list"
+    assert vocabulary.choices("telemedicine") == [
+        ("yes", "Offered"), ("no", "In person only"), ("unknown", "Not known")]
+    assert vocabulary.choices("payment") == [
+        ("insurance", "Takes insurance"), ("self_pay", "Self-pay only"),
+        ("both", "Insurance or self-pay"), ("unknown", "Not known")]
 
 
 @pytest.mark.parametrize("old, new, message", [
     ('id = "called"', 'id = "to_call"', "has an id twice"),
     ('status = "waiting"', 'status = "vanished"', "moves to an unknown status"),
     ('label = "Psychiatry"', 'label = ""', "without a label"),
+    ('id = "unknown"\nlabel = "Not known"\n\n# How a provider is paid',
+     'id = "not_known"\nlabel = "Not known"\n\n# How a provider is paid',
+     r"\[telemedicine\] needs the id 'unknown'"),
 ])
 def test_each_rule_catches_a_broken_file(tmp_path, old, new, message):
-    text = (DATA / "vocabulary.toml").read_text()
+    folder = shutil.copytree(DATA, tmp_path / "data")
+    text = (folder / "vocabulary.toml").read_text()
     assert old in text
-    (tmp_path / "vocabulary.toml").write_text(text.replace(old, new, 1))
-    with pytest.raises(VocabularyError, match=message):
-        load_vocabulary(tmp_path)
+    (folder / "vocabulary.toml").write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError, match=r"^vocabulary\.toml: .*" + message):
+        load_content(folder)

@@ -20,7 +20,7 @@ from finder.lookups import call_or_404, provider_or_404
 from finder.providers.forms import ConfirmForm
 from finder.scoring import score_words
 from finder.security import replays_form_on_expired_token
-from finder.services import directory, services
+from finder.services import content, directory
 from finder.storage import StorageError
 
 __all__ = ["bp"]
@@ -64,17 +64,17 @@ def end(call_id: int):
     checklist = directory().checklist_for(call["checklist_version"])
     form, conflicts, failure = _save_posted_form(call, checklist)
     status = request.form.get("end_status", "")
-    known_statuses = {value for value, _ in end_status_choices(services().vocabulary)}
+    known_statuses = {value for value, _ in end_status_choices(content().vocabulary)}
     status_error = None if status in known_statuses else "Choose a status from the list."
     if form.errors or conflicts or failure or status_error:
         return render_call_screen(directory().call(call_id), checklist, form, conflicts,
                                   failure, posted=True, status_error=status_error), 400
     call = directory().call(call_id)
     provider = directory().provider(call["provider_id"])
-    status = (status or services().vocabulary.status_for_outcome(call.get("outcome"))
+    status = (status or content().vocabulary.status_for_outcome(call.get("outcome"))
               or provider.get("status"))
     directory().end_call(call_id, status, call.get("follow_up_on") or "")
-    label = services().vocabulary.label("statuses", status)
+    label = content().vocabulary.label("statuses", status)
     flash(f"Call saved. {provider['name']} is now “{label}”.")
     return redirect(url_for("providers.show", provider_id=provider["id"]))
 
@@ -87,7 +87,7 @@ def save_field(call_id: int):
     name, value, rev = _parse_field_request(request.get_json(silent=True))
     if parse_field(name, checklist) is None:
         return _json_error(f"This call has no field called {name!r}.", 400)
-    form = single_field_form(checklist, services().vocabulary, name, value)
+    form = single_field_form(checklist, content().vocabulary, name, value)
     field = form[name]
     if not field.validate(form):
         return _json_error(" ".join(field.errors), 400, field=name)
@@ -135,7 +135,7 @@ def _posted_state() -> dict[str, list]:
 
 def _save_posted_form(call: dict, checklist):
     """Save each valid field the user changed; return the form, conflicts and any failure."""
-    form = interview_form(checklist, services().vocabulary, request.form)
+    form = interview_form(checklist, content().vocabulary, request.form)
     form.validate()
     conflicts: dict[str, Any] = {}
     if "csrf_token" in form.errors or g.get("expired_token"):
@@ -191,7 +191,7 @@ def _json_error(message: str, status: int, **extra):
 def _standing_payload(provider_id: int) -> dict:
     provider = directory().provider(provider_id) or {}
     summary = provider.get("standing") or {}
-    checklist = services().checklist
+    checklist = content().checklist
     return {"verdict": summary.get("verdict"),
             "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
             "percent": summary.get("percent"), "score": score_words(summary),

@@ -15,7 +15,7 @@ from finder.calls.forms import blank_interview_form, end_status_choices, stored_
 from finder.frames import drawn_frame
 from finder.interview_fields import read_fields
 from finder.presenting import call_labels
-from finder.services import directory, services
+from finder.services import content, directory
 
 __all__ = ["render_call_screen", "fingerprint"]
 
@@ -23,7 +23,7 @@ __all__ = ["render_call_screen", "fingerprint"]
 def render_call_screen(call: dict, checklist, form=None, conflicts=None, failure=None,
                        posted=False, status_error=None):
     """The call screen: the stored call, or the posted `form` with what was wrong with it."""
-    vocabulary = services().vocabulary
+    vocabulary = content().vocabulary
     values = read_fields(call, checklist)
     if form is None:
         form = stored_call_form(checklist, vocabulary, values)
@@ -48,7 +48,7 @@ def render_call_screen(call: dict, checklist, form=None, conflicts=None, failure
 
 def _interview_frame(checklist):
     """The interview's sections for this checklist, drawn once (see finder.frames)."""
-    vocabulary = services().vocabulary
+    vocabulary = content().vocabulary
     return drawn_frame("calls/_interview.html", "calls/_interview_live.html",
                        (checklist.version,),
                        lambda: {"checklist": checklist,

@@ -8,7 +8,7 @@ from finder.lookups import provider_or_404
 from finder.presenting import call_labels
 from finder.providers.forms import ConfirmForm, provider_form
 from finder.security import replays_form_on_expired_token
-from finder.services import directory, services
+from finder.services import content, directory
 
 __all__ = ["bp"]
 
@@ -21,7 +21,7 @@ def new():
     prefill = None
     if request.method == "GET" and request.args.get("referral_source"):
         prefill = {"referral_source": request.args["referral_source"], "status": "to_call"}
-    form = provider_form(services().vocabulary, prefill)
+    form = provider_form(content().vocabulary, prefill)
     if form.validate_on_submit():
         provider_id = directory().add_provider(form.record())
         flash(f"Added {form.name.data.strip()}.")
@@ -34,20 +34,20 @@ def new():
 def show(provider_id: int):
     provider = provider_or_404(provider_id)
     calls = directory().calls_for(provider_id)
-    calls_by_id = call_labels(calls, services().vocabulary)
+    calls_by_id = call_labels(calls, content().vocabulary)
     return render_template(
         "providers/show.html", provider=provider, calls=calls,
         standing=directory().standing(provider_id),
         calls_by_id=calls_by_id,
         call_names={call_id: call["label"] for call_id, call in calls_by_id.items()},
-        checklist=services().checklist, form=ConfirmForm())
+        checklist=content().checklist, form=ConfirmForm())
 
 
 @bp.route("/<int:provider_id>/edit", methods=["GET", "POST"])
 @replays_form_on_expired_token
 def edit(provider_id: int):
     provider = provider_or_404(provider_id)
-    form = provider_form(services().vocabulary, provider if request.method == "GET" else None)
+    form = provider_form(content().vocabulary, provider if request.method == "GET" else None)
     if form.validate_on_submit():
         directory().update_provider(provider_id, form.record())
         flash(f"Saved {form.name.data.strip()}.")
@@ -100,7 +100,7 @@ def empty_trash():
 @bp.route("/<int:provider_id>/red-flags/<flag_id>/clear", methods=["POST"])
 def clear_red_flag(provider_id: int, flag_id: str):
     provider_or_404(provider_id)
-    flag = services().checklist.red_flags.get(flag_id)
+    flag = content().checklist.red_flags.get(flag_id)
     if flag is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
@@ -114,7 +114,7 @@ def clear_red_flag(provider_id: int, flag_id: str):
 @bp.route("/<int:provider_id>/red-flags/<flag_id>/unclear", methods=["POST"])
 def unclear_red_flag(provider_id: int, flag_id: str):
     provider_or_404(provider_id)
-    if flag_id not in services().checklist.red_flags:
+    if flag_id not in content().checklist.red_flags:
         abort(404)
     if ConfirmForm().validate_on_submit():
         directory().unclear_red_flag(provider_id, flag_id)

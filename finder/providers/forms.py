@@ -12,7 +12,6 @@ from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, St
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from finder.form_choices import as_choices
-from finder.shortlist_filters import PAYMENT_CHOICES, TELEMEDICINE_CHOICES
 
 __all__ = ["ProviderForm", "ConfirmForm", "provider_form", "normalise_website", "parse_tags"]
 
@@ -78,11 +77,9 @@ class ProviderForm(FlaskForm):
                           render_kw={"inputmode": "url"})
     city = StringField("City or town", validators=[Optional(), Length(max=120)])
     state = SelectField("State", validators=[Optional()])
-    telemedicine = RadioField("Video visits", choices=as_choices(TELEMEDICINE_CHOICES),
-                              default="unknown")
+    telemedicine = RadioField("Video visits", default="unknown")
     telemedicine_states = SelectMultipleField("States covered by video", validators=[Optional()])
-    payment = RadioField("Insurance or self-pay", choices=as_choices(PAYMENT_CHOICES),
-                         default="unknown")
+    payment = RadioField("Insurance or self-pay", default="unknown")
     insurance_plans = StringField("Plans taken, or cost", validators=[Optional(), Length(max=300)])
     referral_source = SelectField("How you heard of them", validators=[Optional()])
     referral_detail = StringField("Who suggested them, or where", validators=[
@@ -97,7 +94,9 @@ class ProviderForm(FlaskForm):
         unknown = [("", "Not known")]
         self.specialty.choices = as_choices(unknown + vocabulary.choices("specialties"))
         self.state.choices = as_choices(unknown + vocabulary.state_choices())
+        self.telemedicine.choices = as_choices(vocabulary.choices("telemedicine"))
         self.telemedicine_states.choices = as_choices(vocabulary.state_choices())
+        self.payment.choices = as_choices(vocabulary.choices("payment"))
         self.referral_source.choices = as_choices(unknown + vocabulary.choices("referral_sources"))
         self.status.choices = as_choices(vocabulary.choices("statuses"))
 

@@ -3,26 +3,13 @@ and the glossary lookups other pages use to explain a word in place (macros/term
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+from flask import Blueprint, render_template
 
-from flask import Blueprint, current_app, render_template
-
-from finder.content import load_glossary, load_resources
-from finder.services import services
+from finder.services import content
 
 __all__ = ["bp"]
 
 bp = Blueprint("resources", __name__)
-
-
-@lru_cache(maxsize=4)
-def _content(folder: str, loader):
-    return loader(Path(folder))
-
-
-def _load(loader):
-    return _content(current_app.config["CONTENT_DIR"], loader)
 
 
 class UnknownTerm(LookupError):
@@ -33,7 +20,7 @@ class UnknownTerm(LookupError):
 def glossary_entry(term_id: str) -> dict:
     """The glossary entry a page explains in place; an unknown id is a mistake in a
     template, so it stops the page instead of showing nothing."""
-    for entry in _load(load_glossary):
+    for entry in content().glossary:
         if entry["id"] == term_id:
             return entry
     raise UnknownTerm(f"data/glossary.toml has no term {term_id!r}")
@@ -42,18 +29,18 @@ def glossary_entry(term_id: str) -> dict:
 @bp.app_template_global()
 def terms_shown_with(place_id: str) -> list[str]:
     """Ids of the glossary terms whose `shown_with` names this checklist item or section."""
-    return [entry["id"] for entry in _load(load_glossary)
+    return [entry["id"] for entry in content().glossary
             if place_id in entry.get("shown_with", [])]
 
 
 @bp.route("/where-to-look")
 def where_to_look():
-    return render_template("resources/where_to_look.html", content=_load(load_resources))
+    return render_template("resources/where_to_look.html", content=content().resources)
 
 
 @bp.route("/words")
 def glossary():
-    return render_template("resources/glossary.html", terms=_load(load_glossary))
+    return render_template("resources/glossary.html", terms=content().glossary)
 
 
 @bp.route("/sources")
@@ -65,4 +52,4 @@ def sources_page():
 def verdict_rules():
     """The verdict rules from data/checklist.toml, each with its reason and the article's
     words, so anyone can check a verdict by hand."""
-    return render_template("resources/verdict_rules.html", checklist=services().checklist)
+    return render_template("resources/verdict_rules.html", checklist=content().checklist)

@@ -9,10 +9,8 @@ fixed-mg schedule is evidence for. Every page says it is arithmetic, not a taper
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from finder.interview_fields import parse_field, read_field
 from finder.lookups import call_or_404
@@ -22,29 +20,20 @@ from finder.schedules.forms import schedule_form
 from finder.schedules.presenting import ScheduleView, schedule_view
 from finder.schedules.proposals import InputError, proposal_from_inputs
 from finder.security import replays_form_on_expired_token, safe_next
-from finder.services import directory, services
+from finder.services import content, directory
 from finder.storage import StorageError
-from finder.taper_schedule import TaperData, load_taper_data
+from finder.taper_schedule import TaperData
 
 __all__ = ["bp", "taper_data", "attached_schedule", "AttachedSchedule"]
 
 bp = Blueprint("schedules", __name__)
 
-_EXTENSION = "finder.schedules"
 SAVE_FAILED = "finder could not save to disk: {error} Nothing was changed; try again."
 
 
-@bp.record_once
-def _load_taper_data(state) -> None:
-    # Loaded and checked once, when the app is built: a broken data file stops finder at
-    # start-up with a message naming the problem, not halfway through a page.
-    app = state.app
-    app.extensions[_EXTENSION] = load_taper_data(Path(app.config["CONTENT_DIR"]),
-                                                 app.extensions["finder"].sources)
-
-
 def taper_data() -> TaperData:
-    return current_app.extensions[_EXTENSION]
+    """The equivalents and rules from data/benzodiazepine_equivalents.toml."""
+    return content().equivalents
 
 
 # -- a schedule kept with a call ----------------------------------------------------------
@@ -223,5 +212,5 @@ def _render_for_call(call: dict, form, preview: ScheduleView | None = None,
     calls = directory().calls_for(provider["id"])
     return render_template(
         "schedules/call.html", form=form, call=call, provider=provider,
-        call_label=call_labels(calls, services().vocabulary)[call["id"]]["label"],
+        call_label=call_labels(calls, content().vocabulary)[call["id"]]["label"],
         attached=attached_schedule(call), preview=preview, failure=failure)

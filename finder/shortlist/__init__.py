@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from finder.providers.forms import ConfirmForm
-from finder.services import directory, services, verdict_names
+from finder.services import content, directory, verdict_names
 from finder.shortlist.rows import shortlist_rows
 from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
@@ -26,7 +26,7 @@ def shortlist_view(args, rows: list[dict] | None = None):
     providers not in the trash, already read."""
     rows = directory().providers() if rows is None else rows
     tags = {tag for row in rows for tag in row.get("tags") or []}
-    filters = build_filters(services().vocabulary, verdict_names(), dt.date.today(), tags)
+    filters = build_filters(content().vocabulary, verdict_names(), dt.date.today(), tags)
     query = ShortlistQuery.parse(args.getlist, filters)
     return filters, query, run_query(rows, filters, query)
 
@@ -42,7 +42,7 @@ def index():
                   and p.get("status") not in ("ruled_out", "booked")),
                  key=lambda p: p["follow_up_on"])
     link_base = url_for("providers.show", provider_id=0)[:-1]  # one url_for, not one per row
-    rows = shortlist_rows(view.rows, services().vocabulary, verdict_names(),
+    rows = shortlist_rows(view.rows, content().vocabulary, verdict_names(),
                           lambda provider_id: f"{link_base}{provider_id}")
     return render_template("shortlist/index.html", filters=filters, query=query, view=view,
                            rows=rows, due=due, sorts=SORTS,
@@ -89,7 +89,7 @@ def compare():
         "shortlist/compare.html", providers=providers, standings=standings,
         answers={pid: {a.question_id: a for a in standing.answers}
                  for pid, standing in standings.items()},
-        checklist=services().checklist, back=_shortlist_url(back_args, chosen),
+        checklist=content().checklist, back=_shortlist_url(back_args, chosen),
         without={p["id"]: _compare_url([i for i in chosen if i != str(p["id"])], back_args)
                  for p in providers})
 

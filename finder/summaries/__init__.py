@@ -8,15 +8,13 @@ for the browser's Print and as a PDF download made from that same HTML.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
-from finder.content import load_clinician_brief
 from finder.lookups import provider_or_404
 from finder.presenting import call_labels
-from finder.services import directory, services
+from finder.services import content, directory
 from finder.shortlist import shortlist_view
 from finder.summaries.printing import Printable, printable
 
@@ -39,7 +37,7 @@ def sources_cited(standing, checklist) -> list[str]:
 
 def short_call_names(calls: list[dict]) -> dict[int, str]:
     """Each call's name for a narrow space on paper: 'call 2, nurse or assistant'."""
-    vocabulary = services().vocabulary
+    vocabulary = content().vocabulary
     names = {}
     for number, call in enumerate(calls, start=1):
         who = call.get("spoke_with")
@@ -71,10 +69,10 @@ def provider(provider_id: int) -> Printable:
     record = provider_or_404(provider_id)
     calls = directory().calls_for(provider_id)
     standing = directory().standing(provider_id)
-    checklist = services().checklist
+    checklist = content().checklist
     return Printable("summaries/provider.html", dict(
         provider=record, calls=calls, standing=standing, checklist=checklist,
-        calls_by_id=call_labels(calls, services().vocabulary),
+        calls_by_id=call_labels(calls, content().vocabulary),
         call_names=short_call_names(calls),
         cited=sources_cited(standing, checklist), printed_on=_today()),
         ["summary", record["name"]])
@@ -83,15 +81,15 @@ def provider(provider_id: int) -> Printable:
 @printable(bp, "/print/clinician-brief", "clinician_brief")
 def clinician_brief() -> Printable:
     """One page on the method for a willing doctor who has not run a hyperbolic taper."""
-    brief = load_clinician_brief(Path(current_app.config["CONTENT_DIR"]))
-    return Printable("summaries/clinician_brief.html", dict(brief=brief, printed_on=_today()),
+    return Printable("summaries/clinician_brief.html",
+                     dict(brief=content().clinician_brief, printed_on=_today()),
                      ["clinician brief"])
 
 
 @printable(bp, "/print/checklist", "checklist")
 def checklist() -> Printable:
     """The screening questions, red flags and practical questions as a form for paper."""
-    current = services().checklist
+    current = content().checklist
     return Printable("summaries/checklist.html", dict(
         checklist=current, cited=checklist_sources(current), printed_on=_today()),
         ["call checklist"])
@@ -103,7 +101,7 @@ def shortlist() -> Printable:
     args = request.args.copy()
     args.poplist("paper")
     _, _, view = shortlist_view(args)
-    current = services().checklist
+    current = content().checklist
     return Printable("summaries/shortlist.html", dict(
         view=view, rows=report_rows(view.rows), query_string=_query_string(args),
         cited=checklist_sources(current), checklist_version=current.version,
@@ -113,7 +111,7 @@ def shortlist() -> Printable:
 
 def report_rows(rows: list[dict]) -> list[dict]:
     """The shortlist rows with what the report shows beside each: rank and red flag names."""
-    flags = services().checklist.red_flags
+    flags = content().checklist.red_flags
     return [{"rank": rank, "provider": row,
              "red_flags": [flags[f]["label"] if f in flags else f
                            for f in (row.get("standing") or {}).get("red_flags") or []]}

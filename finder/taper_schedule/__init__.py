@@ -1,6 +1,6 @@
 """Schedule-check arithmetic: lay out a taper a clinician proposed and show its shape.
 
-Pure module: no Flask, no printing. It reads data/benzodiazepine_equivalents.toml (dose
+Pure module: no Flask, no printing. It works from data/benzodiazepine_equivalents.toml (dose
 equivalents, the liquid threshold, the jump rule, layout limits), turns what a clinician said
 (a rule such as "0.25 mg every 2 weeks", or a list of doses) into steps, draws beside it a
 percentage-of-current-dose curve with the same start, and says which pattern the proposal
@@ -20,8 +20,7 @@ from .check import ScheduleCheck, check_schedule
 from .classification import Classification, classify
 from .common import INTERVAL_UNITS, PATTERNS, RULE_UNITS, ScheduleError, TaperDataError
 from .comparison import Comparison, comparison_curve
-from .data import (Drug, EquivalenceTable, Figure, TaperData, load_taper_data,
-                   taper_data_from_dict)
+from .data import Drug, EquivalenceTable, Figure, TaperData, taper_data_from_dict
 from .equivalence import Conversion, from_diazepam, to_diazepam
 from .layout import Layout, Step, lay_out
 from .numbers import format_number
@@ -47,7 +46,6 @@ __all__ = [
     "RULE_UNITS",
     "INTERVAL_UNITS",
     "PATTERNS",
-    "load_taper_data",
     "taper_data_from_dict",
     "to_diazepam",
     "from_diazepam",

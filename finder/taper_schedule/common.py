@@ -22,4 +22,8 @@ class ScheduleError(ValueError):
 
 
 class TaperDataError(ValueError):
-    """The equivalents data file breaks a rule; the message says which and where."""
+    """The equivalents data break rules; `problems` says which and where."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(f"{EQUIVALENTS_FILE}: " + "; ".join(self.problems))

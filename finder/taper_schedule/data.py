@@ -1,13 +1,12 @@
-"""The equivalents data file: Figure, Drug, EquivalenceTable and TaperData, and loading
-and checking data/benzodiazepine_equivalents.toml."""
+"""The equivalents data: Figure, Drug, EquivalenceTable and TaperData, built from the parsed
+data/benzodiazepine_equivalents.toml and checked (finder.content reads the file and checks
+its citations)."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-from .common import DRUG_KINDS, EQUIVALENTS_FILE, PATTERNS, TaperDataError
+from .common import DRUG_KINDS, PATTERNS, TaperDataError
 from .numbers import format_number
 
 
@@ -87,25 +86,15 @@ class TaperData:
     patterns: dict[str, dict]
 
 
-def load_taper_data(data_dir: Path, sources: dict[str, dict] | None = None) -> TaperData:
-    """Load data/benzodiazepine_equivalents.toml and check it (and its citations when
-    `sources`, as returned by finder.checklist.load_sources, is given)."""
-    with open(Path(data_dir) / EQUIVALENTS_FILE, "rb") as handle:
-        raw = tomllib.load(handle)
-    return taper_data_from_dict(raw, sources)
-
-
-def taper_data_from_dict(raw: dict, sources: dict[str, dict] | None = None) -> TaperData:
+def taper_data_from_dict(raw: dict) -> TaperData:
     """Build TaperData from parsed TOML; raise TaperDataError listing every problem."""
     try:
         data = _build_taper_data(raw)
     except (KeyError, TypeError, ValueError) as error:
-        raise TaperDataError(f"{EQUIVALENTS_FILE}: missing or malformed entry ({error})") from error
+        raise TaperDataError([f"missing or malformed entry ({error})"]) from error
     problems = list(_data_problems(data))
-    if sources is not None:
-        problems += list(_citation_problems(data, sources))
     if problems:
-        raise TaperDataError(f"{EQUIVALENTS_FILE}: " + "; ".join(problems))
+        raise TaperDataError(problems)
     return data
 
 
@@ -187,21 +176,3 @@ def _drug_problems(drug: Drug, data: TaperData):
         if drug.id == data.reference_drug and figure.mg != data.reference_mg:
             yield f"drug {drug.id!r}: the reference drug must be {data.reference_mg:g} mg"
 
-
-def _citation_problems(data: TaperData, sources: dict[str, dict]):
-    cited = [(f"drug {d.id!r}", d.sources) for d in data.drugs.values()]
-    cited += [(f"table {t.id!r}", t.sources) for t in data.tables.values()]
-    cited += [("[liquid]", data.liquid_sources), ("[jump]", data.jump_sources)]
-    cited += [(f"[patterns.{p}]", tuple(v.get("sources", ()))) for p, v in data.patterns.items()]
-    for where, source_ids in cited:
-        if not source_ids:
-            yield f"{where} cites no source"
-        for source_id in source_ids:
-            if source_id not in sources:
-                yield f"{where} cites unknown source {source_id!r}"
-    for drug in data.drugs.values():
-        for table_id in drug.figures.keys() & data.tables.keys():
-            missing = set(data.tables[table_id].sources) - set(drug.sources)
-            if missing:
-                yield (f"drug {drug.id!r} has a {table_id} figure but does not cite "
-                       f"{sorted(missing)}")

@@ -12,7 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
 
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
-from finder.services import directory, services, verdict_names
+from finder.services import content, directory, services, verdict_names
 from finder.shortlist import shortlist_view
 from finder.storage import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
@@ -67,8 +67,8 @@ def _hub(list_form=None, data_form=None, status: int = 200):
 def shortlist_csv_download():
     """The shortlist view named by the query string, as on screen, as a spreadsheet."""
     _, _, view = shortlist_view(request.args)
-    checklist = services().checklist
-    words = Words(services().vocabulary,
+    checklist = content().checklist
+    words = Words(content().vocabulary,
                   verdict_names(checklist),
                   {f["id"]: f["label"] for f in checklist.data["red_flags"]})
     # Streamed, like the shortlist page: thousands of rows need not sit in memory at once.
@@ -102,7 +102,7 @@ def upload_data_file():
         return _hub(data_form=form, status=400)
     raw = form.data_file.data.read()
     try:
-        data_file.parse_export(raw, services().checklist.version)
+        data_file.parse_export(raw, content().checklist.version)
     except data_file.DataFileProblem as problem:
         form.data_file.errors.append(str(problem))
         return _hub(data_form=form, status=400)
@@ -117,7 +117,7 @@ def restore_preview(token: str):
     if raw is None:
         abort(404, description=GONE)
     try:
-        tables, summary = data_file.parse_export(raw, services().checklist.version)
+        tables, summary = data_file.parse_export(raw, content().checklist.version)
     except data_file.DataFileProblem as problem:  # this finder changed since the upload
         pending.discard(_data_dir(), token, "json")
         abort(400, description=str(problem))
@@ -227,7 +227,7 @@ def _preview(token: str, form=None, anyway: set[int] | None = None):
     if mapping is None:
         return render_template("transfer/columns.html", form=mapping_form_, token=token,
                                parsed=parsed, name=name), 400
-    review = review_rows(parsed, mapping, services().vocabulary,
+    review = review_rows(parsed, mapping, content().vocabulary,
                          directory().store.all("providers"))
     return render_template(
         "transfer/preview.html", review=review, token=token, name=name,
@@ -251,7 +251,7 @@ def import_list(token: str):
     if mapping is None:
         abort(400, description="The column choices did not come through. Nothing was imported: "
                                "go back to the preview and press Import again.")
-    review = review_rows(parsed, mapping, services().vocabulary,
+    review = review_rows(parsed, mapping, content().vocabulary,
                          directory().store.all("providers"))
     chosen = review.to_import(anyway)
     name = pending.original_name(_data_dir(), token, "csv")

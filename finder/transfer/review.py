@@ -79,9 +79,8 @@ class _FormChoices:
     def __init__(self, vocabulary):
         template = ProviderForm(formdata=None, meta={"csrf": False})
         template.set_choices(vocabulary)
-        self.choices = {name: template[name].choices
-                        for name in ("specialty", "state", "telemedicine_states",
-                                     "referral_source", "status")}
+        self.choices = {field.name: field.choices for field in template
+                        if getattr(field, "choices", None) is not None}
 
     def apply(self, form: ProviderForm) -> None:
         for name, choices in self.choices.items():

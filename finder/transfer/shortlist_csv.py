@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterator, Mapping
 
-from finder.shortlist_filters import PAYMENT_CHOICES, TELEMEDICINE_CHOICES
 from finder.transfer.columns import TARGET_LABELS
 from finder.transfer.spreadsheet import csv_chunks
 
@@ -25,8 +24,6 @@ class Words:
         self.vocabulary = vocabulary
         self.verdict_names = verdict_names
         self.red_flag_labels = red_flag_labels
-        self.telemedicine = dict(TELEMEDICINE_CHOICES)
-        self.payment = dict(PAYMENT_CHOICES)
 
 
 def _field(name: str) -> Callable[[Mapping, Words], str]:
@@ -36,6 +33,11 @@ def _field(name: str) -> Callable[[Mapping, Words], str]:
 def _label(list_name: str, field: str) -> Callable[[Mapping, Words], str]:
     return lambda row, words: (words.vocabulary.label(list_name, row.get(field))
                                if row.get(field) else "")
+
+
+def _label_or_unknown(field: str) -> Callable[[Mapping, Words], str]:
+    # A record from before the field existed reads as "Not known", as the form shows it.
+    return lambda row, words: words.vocabulary.label(field, row.get(field) or "unknown")
 
 
 def _standing(row: Mapping) -> Mapping:
@@ -68,12 +70,10 @@ COLUMNS: list[tuple[str, Callable[[Mapping, Words], str]]] = [
     (TARGET_LABELS["website"], _field("website")),
     (TARGET_LABELS["city"], _field("city")),
     (TARGET_LABELS["state"], _field("state")),
-    (TARGET_LABELS["telemedicine"],
-     lambda row, words: words.telemedicine.get(row.get("telemedicine") or "unknown", "")),
+    (TARGET_LABELS["telemedicine"], _label_or_unknown("telemedicine")),
     (TARGET_LABELS["telemedicine_states"],
      lambda row, words: ", ".join(row.get("telemedicine_states") or [])),
-    (TARGET_LABELS["payment"],
-     lambda row, words: words.payment.get(row.get("payment") or "unknown", "")),
+    (TARGET_LABELS["payment"], _label_or_unknown("payment")),
     (TARGET_LABELS["insurance_plans"], _field("insurance_plans")),
     (TARGET_LABELS["referral_source"], _label("referral_sources", "referral_source")),
     (TARGET_LABELS["referral_detail"], _field("referral_detail")),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from finder.checklist import load_checklist
+from finder.content import load_content
 from finder.directory import STORE_INDEXES, Directory
 from finder.storage import Store
 
@@ -88,7 +88,7 @@ def artifact(name: str) -> Path:
 
 def seed_provider(server, **fields) -> int:
     """Add a provider from another process, as a second finder would."""
-    directory = Directory(server.store(), load_checklist(REPO / "data"))
+    directory = Directory(server.store(), load_content(REPO / "data").checklist)
     record = {"name": "Dr Test", "phone": "555-123-4567", "status": "to_call", **fields}
     return directory.add_provider(record)
 

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from finder import create_app
-from finder.checklist import load_checklist
+from finder.content import load_content
 from finder.directory import Directory
 
 from a11y_support import (COLOUR_RULES, STRUCTURE_RULES, axe_violations, themed_context,
@@ -96,7 +96,7 @@ def site(tmp_path_factory, browser):
         patch.setenv("FINDER_CHROMIUM", str(folder / "no-browser-here"))
         patch.setenv("PATH", "/nonexistent")
         server = FinderServer(folder / "data", free_port()).start()
-    ids = _seed(Directory(server.store(), load_checklist(REPO / "data")))
+    ids = _seed(Directory(server.store(), load_content(REPO / "data").checklist))
     context = browser.new_context()
     page = context.new_page()
     try:
@@ -237,7 +237,7 @@ def _post_pages(ids: dict, server) -> dict:
 
     def call_conflict(page, base):
         page.goto(f"{base}/calls/{ids['ann_call']}")
-        directory = Directory(server.store(), load_checklist(REPO / "data"))
+        directory = Directory(server.store(), load_content(REPO / "data").checklist)
         directory.edit_call(ids["ann_call"], "answer_note-knows_literature",
                             f"Another tab, {next(changed_elsewhere)}", None)
         page.locator("#answer_note-knows_literature").fill("Mine")

@@ -19,7 +19,7 @@ from urllib.request import urlopen
 import pytest
 from playwright.sync_api import expect
 
-from finder.checklist import load_checklist
+from finder.content import load_content
 from finder.directory import Directory
 
 from browser_support import REPO, FinderServer, artifact, free_port, record_call
@@ -153,7 +153,7 @@ TYPICAL_TIMELINE = {
 def seeded(tmp_path_factory):
     """One finder server for the module, with typical, long and many providers."""
     server = FinderServer(tmp_path_factory.mktemp("printing") / "data", free_port()).start()
-    directory = Directory(server.store(), load_checklist(DATA))
+    directory = Directory(server.store(), load_content(DATA).checklist)
     ids = {"typical": seed_typical(directory),
            "two flags": seed_typical(directory, "Dr Ben Ortiz", flags=2),
            "long": seed_long(directory)}
@@ -311,7 +311,7 @@ def test_the_blank_checklist_fits_two_pages(seeded, print_page, paper):
                            f"print-checklist-{paper.lower()}", paper)
     assert page_count(text) <= 2
     flat = one_line(text)
-    checklist = load_checklist(DATA)
+    checklist = load_content(DATA).checklist
     for item in [*checklist.data["questions"], *checklist.data["practical"]]:
         assert one_line(item["ask"]) in flat, item["id"]
     for flag in checklist.data["red_flags"]:

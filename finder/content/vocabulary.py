@@ -1,19 +1,20 @@
-"""The fixed lists finder's forms offer (statuses, referral sources, specialties, call roles
-and outcomes, US states), loaded from data/vocabulary.toml. Pure module: no Flask."""
+"""data/vocabulary.toml: the fixed lists finder's forms and filters offer (statuses, referral
+sources, specialties, video visits, payment, call roles and outcomes, US states)."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-__all__ = ["Vocabulary", "VocabularyError", "load_vocabulary"]
+from finder.content.checks import raise_if_any
 
-LISTS = ("statuses", "referral_sources", "specialties", "call_roles", "call_outcomes")
+__all__ = ["Vocabulary", "vocabulary_from_toml", "LISTS"]
 
-
-class VocabularyError(ValueError):
-    """data/vocabulary.toml breaks a rule; the message says which."""
+FILENAME = "vocabulary.toml"
+LISTS = ("statuses", "referral_sources", "specialties", "telemedicine", "payment",
+         "call_roles", "call_outcomes")
+# Ids finder's code gives a meaning to: a new provider starts as "unknown", and "yes" to
+# video visits counts the states covered by video.
+IDS_THE_CODE_USES = {"telemedicine": ("yes", "unknown"), "payment": ("unknown",)}
 
 
 @dataclass(frozen=True)
@@ -48,24 +49,27 @@ class Vocabulary:
         return None
 
 
-def load_vocabulary(data_dir: Path) -> Vocabulary:
-    """Load and check data/vocabulary.toml."""
-    with open(Path(data_dir) / "vocabulary.toml", "rb") as handle:
-        data = tomllib.load(handle)
-    problems = []
+def vocabulary_from_toml(data: dict) -> Vocabulary:
+    """The lists, checked: none empty, no id twice, every item labelled, the ids finder
+    relies on present, and every call outcome moving to a status that exists."""
+    raise_if_any(FILENAME, _problems(data))
+    return Vocabulary({name: data[name] for name in LISTS}, data.get("states", []))
+
+
+def _problems(data: dict):
     for name in LISTS:
         items = data.get(name) or []
         ids = [item.get("id") for item in items]
         if not items:
-            problems.append(f"[{name}] is empty")
+            yield f"[{name}] is empty"
         if len(set(ids)) != len(ids):
-            problems.append(f"[{name}] has an id twice")
+            yield f"[{name}] has an id twice"
         if any(not item.get("label") for item in items):
-            problems.append(f"[{name}] has an item without a label")
+            yield f"[{name}] has an item without a label"
+        for needed in IDS_THE_CODE_USES.get(name, ()):
+            if needed not in ids:
+                yield f"[{name}] needs the id {needed!r}, which finder relies on"
     status_ids = {s["id"] for s in data.get("statuses", [])}
     for outcome in data.get("call_outcomes", []):
         if outcome.get("status") not in status_ids:
-            problems.append(f"call outcome {outcome.get('id')!r} moves to an unknown status")
-    if problems:
-        raise VocabularyError("vocabulary.toml: " + "; ".join(problems))
-    return Vocabulary({name: data[name] for name in LISTS}, data.get("states", []))
+            yield f"call outcome {outcome.get('id')!r} moves to an unknown status"
