@@ -136,6 +136,9 @@ def _integrity_problems(data: dict):
             return
     yield from _duplicate_ids(data)
     flag_ids = {f["id"] for f in data["red_flags"]}
+    for flag in data["red_flags"]:
+        if flag.get("group") not in FLAG_GROUPS:
+            yield f"red flag {flag['id']!r}: group must be one of {FLAG_GROUPS}"
     for question in data["questions"]:
         yield from _question_problems(question, flag_ids)
     for question in data["practical"]:
@@ -220,10 +223,8 @@ def _rule_problems(data: dict):
 
 def _flag_numbering_problems(flags: list[dict]):
     method = [f for f in flags if f.get("group") == "method"]
-    for flag in flags:
-        if flag.get("group") not in FLAG_GROUPS:
-            yield f"red flag {flag['id']!r}: group must be one of {FLAG_GROUPS}"
-        elif flag["group"] == "method" and not flag.get("article"):
+    for flag in method:
+        if not flag.get("article"):
             yield f"red flag {flag['id']!r}: the article's red flags quote the article"
     if sorted(f.get("number", 0) for f in method) != list(range(1, len(method) + 1)):
         yield "the article's red flags (group \"method\") must be numbered 1, 2, 3 … in order"

@@ -82,7 +82,7 @@ class RedFlagHit:
 
     @property
     def is_article_flag(self) -> bool:
-        return self.group == "method"
+        return self.group != "care"
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,8 @@ def standing_for(calls: Iterable[Mapping], checklist_for: Callable[[int], Checkl
         hits.extend(_red_flags_in(call, current, asked_under, answers))
         practical.update(_practical_in(call, asked_under))
     cleared = cleared_flags or {}
-    hits = [h for h in hits if h.at > cleared.get(h.flag_id, "")]
+    # Clearing covers every hearing up to and including its moment (one with no time too).
+    hits = [h for h in hits if h.flag_id not in cleared or h.at > cleared[h.flag_id]]
     answers = [latest[q] for q in current.questions if q in latest]
     answers += [a for q, a in latest.items() if q not in current.questions]
     return _standing(current, answers, hits, practical)
@@ -262,7 +263,7 @@ def _red_flag_verdict(article_flags: list[RedFlagHit],
                       answers: list[AnswerScore]) -> Verdict:
     # The sentence names the first of them; every red flag and concern is listed beside it.
     first = min(article_flags, key=_flag_order)
-    raised_by = [a for a in answers if a.red_flag and a.signal == "bad"]
+    raised_by = [a for a in answers if a.red_flag]  # only a bad answer can raise one
     return Verdict("red_flag", f"Not a match: {_evidence(first)} ({_flag_name(first)}).",
                    [], raised_by + _bad_answers(answers, exclude=raised_by), "red_flag")
 
@@ -306,7 +307,7 @@ def _decisive_missing_verdict(decisive: AnswerScore | None, question: dict,
                        [decisive] + _bad_answers(answers, exclude=[decisive]), "decisive")
     ask = decisive.follow_up or question["ask"]
     return Verdict("incomplete", f"Incomplete: they {decisive.heard} — {_lower_first(ask)}",
-                   [], [decisive] + _bad_answers(answers, exclude=[decisive]), "decisive")
+                   [], [decisive] + _bad_answers(answers), "decisive")
 
 
 def _missing_for_strong(question_id: str, answer: AnswerScore | None,
@@ -395,7 +396,8 @@ def score_words(summary: Mapping, short: bool = False) -> str:
 
 
 def _in_call_order(calls: Iterable[Mapping]) -> list[Mapping]:
-    return sorted(calls, key=lambda c: (c.get("called_at") or "", c.get("id") or 0))
+    # By when the call was made; calls made the same minute in the order they were entered.
+    return sorted(calls, key=lambda c: (_text(c, "called_at"), c["id"]))
 
 
 def _answers_in(call: Mapping, rules: Checklist, asked_under: Checklist) -> dict[str, AnswerScore]:
@@ -404,53 +406,59 @@ def _answers_in(call: Mapping, rules: Checklist, asked_under: Checklist) -> dict
     skipped, and the answers after them still count."""
     found = {}
     for question_id, answer in _entries(call, "answers"):
-        option_id = answer.get("option") or ""
+        option_id = answer.get("option")
         checklist = rules if rules.option(question_id, option_id) else asked_under
         option = checklist.option(question_id, option_id)
         if option is None:
             continue
-        question = checklist.questions[question_id]
         found[question_id] = AnswerScore(
-            question_id=question_id, question=question["short"], option_id=option["id"],
-            option_label=option["label"], signal=option["signal"], points=option["points"],
-            max_points=checklist.max_points(question_id), call_id=call.get("id"),
-            note=answer.get("note", ""), red_flag=option.get("red_flag"),
-            heard=option.get("heard") or option["label"].lower(),
-            follow_up=option.get("follow_up", ""), orientation=option.get("orientation", False))
+            question_id=question_id, question=checklist.questions[question_id]["short"],
+            option_id=option["id"], option_label=option["label"], signal=option["signal"],
+            points=option["points"], max_points=checklist.max_points(question_id),
+            call_id=call["id"], note=_text(answer, "note"), red_flag=option.get("red_flag"),
+            # Options stored before `heard` existed are named by their label.
+            heard=_text(option, "heard") or option["label"].lower(),
+            follow_up=_text(option, "follow_up"), orientation=option.get("orientation") is True)
     return found
 
 
 def _red_flags_in(call: Mapping, rules: Checklist, asked_under: Checklist,
                   answers: dict[str, AnswerScore]) -> list[RedFlagHit]:
     """Red flags ticked on a call, and those raised by its core answers (`answers`, from
-    _answers_in) and by its practical answers."""
-    def hit(flag_id: str, at: str, **details) -> RedFlagHit | None:
+    _answers_in) and by its practical answers. A flag is named as the newest checklist
+    names it, or as the call's own version did when the newest no longer has it."""
+    def hit(flag_id: str, entry: Mapping, **details) -> RedFlagHit | None:
         flag = rules.red_flags.get(flag_id) or asked_under.red_flags.get(flag_id)
         if flag is None:
             return None
-        return RedFlagHit(flag_id, flag["label"], call.get("id"), str(at),
-                          group=flag.get("group", "method"), number=flag.get("number"),
-                          **details)
+        return RedFlagHit(flag_id, flag["label"], call["id"], _text(entry, "at"),
+                          group=flag["group"], number=flag.get("number"), **details)
 
     hits = []
     for flag_id, mark in _entries(call, "red_flags"):
         # Ticked as the call screen reads the box: any true value, so "yes" from an old
         # file counts and an unticked `False` does not.
         if mark.get("ticked"):
-            hits.append(hit(flag_id, mark.get("at", ""), note=mark.get("note", "")))
+            hits.append(hit(flag_id, mark, note=_text(mark, "note")))
     for answer in answers.values():
         if answer.red_flag:
-            stamp = call["answers"][answer.question_id].get("at", "")
-            hits.append(hit(answer.red_flag, stamp, via_question=answer.question_id,
-                            heard=answer.heard, note=answer.note))
+            hits.append(hit(answer.red_flag, call["answers"][answer.question_id],
+                            via_question=answer.question_id, heard=answer.heard,
+                            note=answer.note))
     for question_id, answer in _entries(call, "practical"):
         option_id = answer.get("option")
         option = (rules.practical_option(question_id, option_id)
                   or asked_under.practical_option(question_id, option_id))
         if option and option.get("red_flag"):
-            hits.append(hit(option["red_flag"], answer.get("at", ""), via_question=question_id,
-                            heard=option.get("heard", ""), note=answer.get("note", "")))
+            hits.append(hit(option["red_flag"], answer, via_question=question_id,
+                            heard=_text(option, "heard"), note=_text(answer, "note")))
     return [h for h in hits if h is not None]
+
+
+def _text(entry: Mapping, key: str) -> str:
+    """A text field of a stored record: missing or empty reads as ''."""
+    value = entry.get(key)
+    return str(value) if value else ""
 
 
 def _entries(call: Mapping, key: str) -> list[tuple[str, Mapping]]:
@@ -466,7 +474,7 @@ def _practical_in(call: Mapping, checklist: Checklist) -> dict[str, dict]:
     found = {}
     for question_id, answer in _entries(call, "practical"):
         if question_id in checklist.practical and _has_content(answer):
-            found[question_id] = dict(answer, call_id=call.get("id"))
+            found[question_id] = dict(answer, call_id=call["id"])
     return found
 
 

@@ -9,7 +9,7 @@ import pytest
 from finder.checklist import checklist_from_data
 from finder.content import load_content
 from finder.directory import STORE_INDEXES, Directory
-from finder.scoring import latest_answers, score_call, standing_for, summary_of
+from finder.scoring import latest_answers, score_call, score_words, standing_for, summary_of
 from finder.storage import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -649,3 +649,204 @@ def test_a_long_note_is_shortened_in_the_sentence_at_a_word():
     quoted = standing.why.split("“")[1].split("”")[0]
     assert quoted.endswith("…") and len(quoted) <= 91
     assert note.startswith(quoted[:-1]) and not quoted[:-1].endswith(" ")
+
+
+# -- what mutation testing showed unpinned ------------------------------------------------------
+
+
+def test_each_verdict_names_the_rule_that_decided_it_and_gives_no_stray_reasons():
+    cases = [
+        (verdict_of({"q1": "bad"}), "red_flag", "red_flag"),
+        (verdict_of(points(100, 100, 100), flags=["c1", "c2"]), "not_a_match", "concerns"),
+        (verdict_of(points(100)), "incomplete", "incomplete"),
+        (verdict_of(points(60, 10, 10)), "not_a_match", "low_score"),
+        (verdict_of({"q2": "p100", "q3": "p100", "q4": "p100"}), "incomplete", "decisive"),
+        (verdict_of(points(100, 100, 100)), "strong", "strong"),
+        (verdict_of(points(100, 100, 59)), "promising", "promising"),
+    ]
+    for standing, verdict, rule in cases:
+        assert (standing.verdict, standing.rule) == (verdict, rule)
+        if rule != "incomplete":
+            assert standing.reasons == [], rule  # the sentence and the lists say it all
+
+
+def test_the_decisive_question_verdicts_list_what_drove_them():
+    missing = verdict_of({"q2": "p100", "q3": "bad", "q4": "p100"})
+    assert [a.question_id for a in missing.drivers] == ["q3"]
+    partial = verdict_of({"q1": "p59", "q2": "bad", "q3": "p100", "q4": "p100"})
+    assert partial.rule == "decisive"
+    assert [a.question_id for a in partial.drivers] == ["q1", "q2"]
+
+
+def test_the_answer_that_raised_the_red_flag_comes_first_among_the_drivers():
+    checklist = synthetic_checklist()
+    data = checklist.data
+    q3 = next(q for q in data["questions"] if q["id"] == "q3")
+    q3["options"].append({"id": "flagged", "label": "flagged", "signal": "bad", "points": 0,
+                          "red_flag": "rf2", "heard": "said q3 with a flag"})
+    flagged = checklist_from_data(data, with_rules=True)
+    standing = verdict_of({"q2": "bad", "q3": "flagged"}, checklist=flagged)
+    assert [a.question_id for a in standing.drivers] == ["q3", "q2"]
+
+
+def test_an_answer_carries_its_question_option_call_and_note_as_shown_on_pages():
+    standing = verdict_of({"q1": "p100", "q2": "p90"}, notes={"q1": "10 % of now"}, call_id=7)
+    first, second = standing.answers
+    assert (first.question, first.option_label, first.call_id, first.note) == (
+        "Question q1", "100 points", 7, "10 % of now")
+    assert (second.note, second.follow_up, second.orientation) == ("", "ask q2 again", False)
+    hit = verdict_of({}, flags=["rf2"], call_id=7).red_flags[0]
+    assert (hit.call_id, hit.note, hit.label, hit.number) == (7, "", "Flag two", 2)
+
+
+def test_a_red_flag_raised_by_an_answer_without_a_note_names_only_the_answer():
+    assert verdict_of({"q1": "bad"}).why == "Not a match: they said q1 badly (red flag 1: flag one)."
+
+
+def test_a_ticked_flag_or_answer_with_no_time_counts_until_cleared():
+    untimed = call({"q1": "bad"}, flags=["rf2"])
+    del untimed["red_flags"]["rf2"]["at"], untimed["answers"]["q1"]["at"]
+    assert combine([untimed]).red_flag_ids == ["rf2", "rf1"]
+    assert combine([untimed], cleared={"rf2": "2026-01-01T00:00",
+                                       "rf1": "2026-01-01T00:00"}).red_flag_ids == []
+
+
+def test_a_call_with_no_time_counts_as_the_earliest():
+    undated = call({"q1": "p100"}, call_id=8)
+    undated["called_at"] = ""
+    dated = call({"q1": "p20"}, call_id=2, called_at="2026-01-01T09:00")
+    assert combine([dated, undated]).answers[0].call_id == 2
+
+
+def test_calls_made_the_same_minute_count_in_the_order_they_were_entered():
+    same_time = [call({"q1": "p100"}, call_id=5), call({"q1": "p20"}, call_id=4)]
+    assert combine(same_time).answers[0].call_id == 5
+
+
+def newer_version(change):
+    data = synthetic_checklist(version=2).data
+    change(data)
+    return checklist_from_data(data, with_rules=True)
+
+
+def test_an_option_whose_meaning_was_corrected_is_scored_by_the_correction():
+    def demote_p100_of_q3(data):
+        q3 = next(q for q in data["questions"] if q["id"] == "q3")
+        for option in q3["options"]:
+            if option["id"] == "p100":
+                option.update(signal="bad", points=0, heard="said q3 badly now")
+    v2 = newer_version(demote_p100_of_q3)
+    old = call(points(100, 100, 100), version=1)
+    standing = combine([old], checklists={1: SYNTHETIC, 2: v2}, current=v2)
+    assert (standing.verdict, standing.earned) == ("promising", 200)
+    assert "they said q3 badly now" in standing.why
+
+
+def test_a_red_flag_is_named_as_the_newest_checklist_names_it_or_else_as_its_own_version():
+    def rename_rf2_and_retire_c1(data):
+        data["red_flags"] = [f for f in data["red_flags"] if f["id"] != "c1"]
+        next(f for f in data["red_flags"] if f["id"] == "rf2")["label"] = "Flag two, renamed"
+    v2 = newer_version(rename_rf2_and_retire_c1)
+    old = call(flags=["rf2", "c1"], version=1)
+    standing = combine([old], checklists={1: SYNTHETIC, 2: v2}, current=v2)
+    assert [(h.flag_id, h.label) for h in standing.red_flags] == [
+        ("rf2", "Flag two, renamed"), ("c1", "Concern one")]
+
+
+def test_a_retired_option_without_heard_words_is_named_by_its_label():
+    old_data = synthetic_checklist().data
+    for question in old_data["questions"]:
+        for option in question["options"]:
+            option.pop("heard", None)
+    v1 = checklist_from_data(old_data)
+    v2 = newer_version(lambda data: next(q for q in data["questions"] if q["id"] == "q2")
+                       ["options"].pop(99))  # p100 of q2 retired
+    standing = combine([call(points(100, 100, 100), version=1)],
+                       checklists={1: v1, 2: v2}, current=v2)
+    assert "they 100 points" in standing.why
+
+
+def test_a_practical_option_retired_since_still_raises_its_red_flag():
+    def retire_deadline(data):
+        length = next(q for q in data["practical"] if q["id"] == "length")
+        length["options"] = [o for o in length["options"] if o["id"] != "deadline"]
+    v2 = newer_version(retire_deadline)
+    old = call(points(100, 100, 100), version=1,
+               practical={"length": {"option": "deadline", "at": "2026-01-01T10:00"}})
+    standing = combine([old], checklists={1: SYNTHETIC, 2: v2}, current=v2)
+    assert standing.verdict == "red_flag"
+
+
+@pytest.mark.parametrize("answer, kept", [
+    ({"option": "ok"}, True), ({"text": "$200"}, True), ({"states": ["CA"]}, True),
+    ({"note": "call back"}, True), ({}, False), ({"text": "", "states": []}, False),
+])
+def test_a_practical_answer_is_kept_when_it_holds_anything(answer, kept):
+    standing = verdict_of({}, practical={"length": answer})
+    assert ("length" in standing.practical) is kept
+
+
+def test_one_question_left_to_ask_is_named_alone():
+    strict = synthetic_checklist(min_core_answered=4)
+    standing = verdict_of(points(100, 100, 100), checklist=strict)
+    assert standing.why == ("Incomplete: 3 of 4 core questions asked so far — ask about "
+                            "question q4 on the callback.")
+
+
+def test_two_concerns_that_do_not_decide_are_listed_together():
+    lenient = synthetic_checklist(not_a_match_concerns=3)
+    standing = verdict_of(points(100, 100, 100), flags=["c1", "c2"], checklist=lenient)
+    assert standing.verdict == "promising"
+    assert standing.reasons == ["Serious concerns: concern one; concern two."]
+
+
+@pytest.mark.parametrize("length, shortened", [(90, False), (91, True)])
+def test_a_note_of_up_to_90_characters_is_quoted_whole(length, shortened):
+    note = ("abcd " * 20)[:length - 1] + "z"
+    standing = verdict_of({}, flags=["rf2"], notes={"rf2": note})
+    quoted = standing.why.split("“")[1].split("”")[0]
+    if shortened:
+        assert quoted == "abcd " * 17 + "abcd…"
+    else:
+        assert quoted == note
+
+
+def test_a_bad_decisive_answer_says_so_in_one_sentence():
+    checklist = synthetic_checklist(decisive_question="q2")
+    standing = verdict_of({"q1": "p100", "q2": "bad", "q3": "p100", "q4": "p100"},
+                          checklist=checklist)
+    assert standing.why == "Not a match: they said q2 badly."
+    assert standing.reasons == []
+
+
+def test_an_unclear_decisive_answer_gives_no_stray_reasons():
+    standing = verdict_of({"q1": "unclear", "q2": "p100", "q3": "p100", "q4": "p100"})
+    assert standing.rule == "decisive" and standing.reasons == []
+
+
+def test_promising_names_everything_still_missing_for_strong_in_one_sentence():
+    standing = verdict_of({"q1": "p100", "q2": "p40", "q4": "p100"}, flags=["c1"])
+    assert standing.why == ("Promising: they said q1 100; not yet a Strong match: they said "
+                            "q2 40; no answer yet about question q3; a serious concern: "
+                            "concern one.")
+
+
+@pytest.mark.parametrize("summary, short, words", [
+    ({"verdict": "promising", "percent": 73}, False, "73 %"),
+    ({"verdict": "red_flag", "percent": 0}, True, "0 %"),
+    ({"verdict": "incomplete", "percent": None, "asked": 1, "questions": 4}, False,
+     "1 of 4 core questions asked"),
+    ({"verdict": "incomplete", "percent": None, "asked": 1, "questions": 4}, True,
+     "1 of 4 asked"),
+    ({"verdict": "incomplete", "percent": 100, "asked": 2, "questions": 4}, True,
+     "2 of 4 asked"),  # a summary stored before Incomplete hid its percentage
+    ({"verdict": "incomplete", "percent": None, "asked": 0, "questions": 4}, True,
+     "0 of 4 asked"),
+    ({"verdict": "red_flag", "percent": None, "asked": 0, "questions": 4}, False,
+     "0 of 4 core questions asked"),
+    ({"verdict": "incomplete", "percent": None}, False, "no score yet"),  # the oldest kind
+])
+def test_score_words_never_show_a_percentage_for_incomplete(summary, short, words):
+    assert score_words(summary, short=short) == words
+    if not short:
+        assert score_words(summary) == words
