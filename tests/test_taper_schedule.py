@@ -494,6 +494,38 @@ def test_irregular_evidence_gives_the_ranges(data):
                                   "the current dose from 10 % to 25 %.")
 
 
+@pytest.mark.parametrize("doses, pattern", [
+    # 1 mg, then 0.98 mg: they differ by 0.02 mg, exactly 2 % of the larger step (1 mg).
+    ("10, 9, 8.02", "fixed_mg"),
+    # 1 mg, then 0.979 mg: 0.021 mg apart, just beyond 2 %. The shares (10 %, 0.979 / 9 =
+    # 10.9 %) stay within 1.25 times each other, so the list reads as a share of the dose.
+    ("10, 9, 8.021", "percent_of_current"),
+    # The tolerance is 2 % of the LARGER step: 0.98 mg first, then 1 mg, is still the same.
+    ("10, 9.02, 8.02", "fixed_mg"),
+])
+def test_the_fixed_mg_tolerance_is_two_percent_of_the_larger_step(data, doses, pattern):
+    result = classify(data, list_layout(data, doses, drug="diazepam"))
+    assert result.pattern == pattern
+    assert (result.red_flag == "fixed_mg_steps") == (pattern == "fixed_mg")
+
+
+def test_a_list_within_the_fixed_mg_tolerance_names_its_first_step(data):
+    # 1 mg then 0.98 mg: "steps of 1 mg"; shares 1 / 10 = 10 % and 0.98 / 9 = 10.9 %.
+    result = classify(data, list_layout(data, "10, 9, 8.02", drug="diazepam"))
+    assert result.evidence == ("Steps of 1 mg each; the first removes 10 % of the dose, "
+                               "the last 10.9 %.",)
+
+
+@pytest.mark.parametrize("doses, pattern", [
+    # 1 / 10 = 10 %, then 1.125 / 9 = 12.5 %: exactly 1.25 times the smallest share.
+    ("10, 9, 7.875", "percent_of_current"),
+    # 1.13 / 9 = 12.56 %: just beyond 1.25 times. The mg (1, 1.13) differ far more than 2 %.
+    ("10, 9, 7.87", "irregular"),
+])
+def test_a_steady_share_allows_the_largest_at_most_1_25_times_the_smallest(data, doses, pattern):
+    assert classify(data, list_layout(data, doses, drug="diazepam")).pattern == pattern
+
+
 def test_list_evidence_counts_holds_and_increases(data):
     result = classify(data, list_layout(data, "2, 1.75, 1.75, 1.5, 1.6, 1.35"))
     assert result.evidence[-1].startswith("The list includes 1 hold and 1 increase")
