@@ -482,6 +482,32 @@ def test_lists_are_classified_by_their_steps(data, doses, pattern):
     assert (result.red_flag == "fixed_mg_steps") == (pattern == "fixed_mg")
 
 
+def test_a_fixed_mg_rule_is_fixed_mg_even_with_a_single_step(data):
+    # 0.25 mg from 0.25 mg is one step to zero: no reduction to compare, but the rule
+    # itself says fixed mg, so red flag 1 is still offered.
+    result = classify(data, rule_layout(data, "clonazepam", 0.25, 0.25, "mg"))
+    assert (result.pattern, result.red_flag) == ("fixed_mg", "fixed_mg_steps")
+    assert result.evidence == ("A single step of 0.25 mg, straight to zero.",)
+
+
+def test_a_fixed_mg_rule_is_fixed_mg_with_one_reduction_before_stopping(data):
+    # 0.5 -> 0.25 -> 0: one reduction of 0.25 mg (50 %), where a list would be too short.
+    result = classify(data, rule_layout(data, "clonazepam", 0.5, 0.25, "mg"))
+    assert (result.pattern, result.red_flag) == ("fixed_mg", "fixed_mg_steps")
+    assert result.evidence[0] == ("Steps of 0.25 mg each; the first removes 50 % of the dose, "
+                                  "the last before stopping 50 %.")
+
+
+@pytest.mark.parametrize("doses, count", [
+    ("2, 1.75", "1 reduction"), ("2, 1.75, 0", "1 reduction"), ("2, 0", "0 reductions"),
+])
+def test_a_list_too_short_to_tell_says_how_many_reductions_it_has(data, doses, count):
+    result = classify(data, list_layout(data, doses))
+    assert (result.pattern, result.red_flag) == ("undetermined", None)
+    assert result.evidence == (f"The list has {count} before any stop; at least two are "
+                               f"needed to see a pattern.",)
+
+
 def test_a_fixed_list_that_stops_early_names_its_last_share(data):
     result = classify(data, list_layout(data, "2, 1.75, 1.5, 1.25"))
     assert result.evidence[0] == ("Steps of 0.25 mg each; the first removes 12.5 % of the dose, "
