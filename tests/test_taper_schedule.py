@@ -466,6 +466,48 @@ def test_a_percentage_rule_is_curve_shaped_and_offers_no_red_flag(data):
     assert "The dose is held during flares." in result.evidence
 
 
+def test_percentage_evidence_names_the_first_and_last_step_in_mg(data):
+    # 20 % of 1 mg diazepam weekly: 1, 0.8, 0.64, ... 0.8**10 = 0.107, 0.8**11 = 0.0859 is
+    # below the 0.1 mg floor, so step 11 is the last; it removes 0.107 * 0.2 = 0.0215 mg.
+    # 20 % is no jump (not above 25 %, not more than 1.5 times the first share).
+    result = classify(data, rule_layout(data, "diazepam", 1, 20, "percent", every=1))
+    assert result.evidence == ("Each step removes 20 % of the current dose, so the steps in mg "
+                               "shrink: 0.2 mg at first, 0.0215 mg by step 11.",)
+
+
+def test_a_percentage_rule_without_a_hold_is_not_said_to_hold(data):
+    result = classify(data, rule_layout(data, "diazepam", 4, 10, "percent", every=4))
+    assert "The dose is held during flares." not in result.evidence
+
+
+def test_a_large_percentage_rule_is_curve_shaped_but_its_jumps_are_named(data):
+    # 30 % of 10 mg diazepam: 0.7**12 * 10 = 0.138, 0.7**13 * 10 = 0.0969 < 0.1, so 13
+    # reductions, every one above the 25 % limit.
+    result = classify(data, rule_layout(data, "diazepam", 10, 30, "percent"))
+    assert result.pattern == "percent_of_current"
+    assert result.evidence[1] == (
+        "13 of the 13 reductions take a much bigger share than the first (more than 1.5 times "
+        "its share, or more than 25 % of the dose), starting at step 1 (week 2), 30 %.")
+
+
+def test_a_steady_list_above_the_share_limit_names_its_jumps(data):
+    # 3 / 10 = 30 % and 2.1 / 7 = 30 %: steady, but both above 25 %.
+    result = classify(data, list_layout(data, "10, 7, 4.9", drug="diazepam"))
+    assert result.pattern == "percent_of_current"
+    assert result.evidence[1] == (
+        "2 of the 2 reductions take a much bigger share than the first (more than 1.5 times "
+        "its share, or more than 25 % of the dose), starting at step 1, 30 %.")
+
+
+def test_a_single_jump_in_a_list_is_named_with_its_step_and_share(data):
+    # 1 / 10 = 10 %, then 1.4 / 9 = 15.6 %: more than 1.5 times 10 %. A list has no dates,
+    # so the step number stands alone.
+    result = classify(data, list_layout(data, "10, 9, 7.6", drug="diazepam"))
+    assert result.evidence[1] == (
+        "1 of the 2 reductions takes a much bigger share than the first (more than 1.5 times "
+        "its share, or more than 25 % of the dose), starting at step 2, 15.6 %.")
+
+
 @pytest.mark.parametrize("doses, pattern", [
     ("2, 1.75, 1.5, 1.25, 1, 0.75, 0.5, 0.25, 0", "fixed_mg"),
     ("2, 1.75, 1.75, 1.5", "fixed_mg"),
