@@ -594,9 +594,37 @@ def test_a_steady_share_allows_the_largest_at_most_1_25_times_the_smallest(data,
     assert classify(data, list_layout(data, doses, drug="diazepam")).pattern == pattern
 
 
-def test_list_evidence_counts_holds_and_increases(data):
-    result = classify(data, list_layout(data, "2, 1.75, 1.75, 1.5, 1.6, 1.35"))
-    assert result.evidence[-1].startswith("The list includes 1 hold and 1 increase")
+@pytest.mark.parametrize("doses, counts", [
+    ("2, 1.75, 1.75, 1.5, 1.6, 1.35", "1 hold and 1 increase"),
+    ("2, 1.75, 1.75, 1.5", "1 hold and 0 increases"),
+    ("2, 1.75, 1.9, 1.5", "0 holds and 1 increase"),
+])
+def test_list_evidence_counts_holds_and_increases(data, doses, counts):
+    result = classify(data, list_layout(data, doses))
+    assert result.evidence[-1] == (f"The list includes {counts} (a hold or a small increase "
+                                   f"can be part of a careful taper).")
+
+
+def test_a_list_without_holds_or_increases_does_not_mention_them(data):
+    result = classify(data, list_layout(data, "2, 1.75, 1.5"))
+    assert not any("hold" in sentence for sentence in result.evidence)
+
+
+def test_the_classification_carries_its_patterns_words_and_sources_from_the_data(data):
+    for layout in (rule_layout(data, "clonazepam", 2, 0.25, "mg"),
+                   rule_layout(data, "diazepam", 4, 10, "percent")):
+        result = classify(data, layout)
+        info = data.patterns[result.pattern]
+        assert (result.label, result.meaning) == (info["label"], info["meaning"])
+        assert result.sources == tuple(info["sources"]) and result.sources
+
+
+def test_a_pattern_without_meaning_or_sources_in_the_data_is_shown_without_them(raw):
+    # Only the label is required of a pattern; the page must not print "None".
+    del raw["patterns"]["fixed_mg"]["meaning"], raw["patterns"]["fixed_mg"]["sources"]
+    data = taper_data_from_dict(raw)
+    result = classify(data, rule_layout(data, "clonazepam", 2, 0.25, "mg"))
+    assert (result.meaning, result.sources) == ("", ())
 
 
 # ---------------------------------------------------------------------------------------
