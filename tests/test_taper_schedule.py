@@ -466,6 +466,48 @@ def test_a_percentage_rule_is_curve_shaped_and_offers_no_red_flag(data):
     assert "The dose is held during flares." in result.evidence
 
 
+def test_percentage_evidence_names_the_first_and_last_step_in_mg(data):
+    # 20 % of 1 mg diazepam weekly: 1, 0.8, 0.64, ... 0.8**10 = 0.107, 0.8**11 = 0.0859 is
+    # below the 0.1 mg floor, so step 11 is the last; it removes 0.107 * 0.2 = 0.0215 mg.
+    # 20 % is no jump (not above 25 %, not more than 1.5 times the first share).
+    result = classify(data, rule_layout(data, "diazepam", 1, 20, "percent", every=1))
+    assert result.evidence == ("Each step removes 20 % of the current dose, so the steps in mg "
+                               "shrink: 0.2 mg at first, 0.0215 mg by step 11.",)
+
+
+def test_a_percentage_rule_without_a_hold_is_not_said_to_hold(data):
+    result = classify(data, rule_layout(data, "diazepam", 4, 10, "percent", every=4))
+    assert "The dose is held during flares." not in result.evidence
+
+
+def test_a_large_percentage_rule_is_curve_shaped_but_its_jumps_are_named(data):
+    # 30 % of 10 mg diazepam: 0.7**12 * 10 = 0.138, 0.7**13 * 10 = 0.0969 < 0.1, so 13
+    # reductions, every one above the 25 % limit.
+    result = classify(data, rule_layout(data, "diazepam", 10, 30, "percent"))
+    assert result.pattern == "percent_of_current"
+    assert result.evidence[1] == (
+        "13 of the 13 reductions take a much bigger share than the first (more than 1.5 times "
+        "its share, or more than 25 % of the dose), starting at step 1 (week 2), 30 %.")
+
+
+def test_a_steady_list_above_the_share_limit_names_its_jumps(data):
+    # 3 / 10 = 30 % and 2.1 / 7 = 30 %: steady, but both above 25 %.
+    result = classify(data, list_layout(data, "10, 7, 4.9", drug="diazepam"))
+    assert result.pattern == "percent_of_current"
+    assert result.evidence[1] == (
+        "2 of the 2 reductions take a much bigger share than the first (more than 1.5 times "
+        "its share, or more than 25 % of the dose), starting at step 1, 30 %.")
+
+
+def test_a_single_jump_in_a_list_is_named_with_its_step_and_share(data):
+    # 1 / 10 = 10 %, then 1.4 / 9 = 15.6 %: more than 1.5 times 10 %. A list has no dates,
+    # so the step number stands alone.
+    result = classify(data, list_layout(data, "10, 9, 7.6", drug="diazepam"))
+    assert result.evidence[1] == (
+        "1 of the 2 reductions takes a much bigger share than the first (more than 1.5 times "
+        "its share, or more than 25 % of the dose), starting at step 2, 15.6 %.")
+
+
 @pytest.mark.parametrize("doses, pattern", [
     ("2, 1.75, 1.5, 1.25, 1, 0.75, 0.5, 0.25, 0", "fixed_mg"),
     ("2, 1.75, 1.75, 1.5", "fixed_mg"),
@@ -482,6 +524,32 @@ def test_lists_are_classified_by_their_steps(data, doses, pattern):
     assert (result.red_flag == "fixed_mg_steps") == (pattern == "fixed_mg")
 
 
+def test_a_fixed_mg_rule_is_fixed_mg_even_with_a_single_step(data):
+    # 0.25 mg from 0.25 mg is one step to zero: no reduction to compare, but the rule
+    # itself says fixed mg, so red flag 1 is still offered.
+    result = classify(data, rule_layout(data, "clonazepam", 0.25, 0.25, "mg"))
+    assert (result.pattern, result.red_flag) == ("fixed_mg", "fixed_mg_steps")
+    assert result.evidence == ("A single step of 0.25 mg, straight to zero.",)
+
+
+def test_a_fixed_mg_rule_is_fixed_mg_with_one_reduction_before_stopping(data):
+    # 0.5 -> 0.25 -> 0: one reduction of 0.25 mg (50 %), where a list would be too short.
+    result = classify(data, rule_layout(data, "clonazepam", 0.5, 0.25, "mg"))
+    assert (result.pattern, result.red_flag) == ("fixed_mg", "fixed_mg_steps")
+    assert result.evidence[0] == ("Steps of 0.25 mg each; the first removes 50 % of the dose, "
+                                  "the last before stopping 50 %.")
+
+
+@pytest.mark.parametrize("doses, count", [
+    ("2, 1.75", "1 reduction"), ("2, 1.75, 0", "1 reduction"), ("2, 0", "0 reductions"),
+])
+def test_a_list_too_short_to_tell_says_how_many_reductions_it_has(data, doses, count):
+    result = classify(data, list_layout(data, doses))
+    assert (result.pattern, result.red_flag) == ("undetermined", None)
+    assert result.evidence == (f"The list has {count} before any stop; at least two are "
+                               f"needed to see a pattern.",)
+
+
 def test_a_fixed_list_that_stops_early_names_its_last_share(data):
     result = classify(data, list_layout(data, "2, 1.75, 1.5, 1.25"))
     assert result.evidence[0] == ("Steps of 0.25 mg each; the first removes 12.5 % of the dose, "
@@ -494,9 +562,69 @@ def test_irregular_evidence_gives_the_ranges(data):
                                   "the current dose from 10 % to 25 %.")
 
 
-def test_list_evidence_counts_holds_and_increases(data):
-    result = classify(data, list_layout(data, "2, 1.75, 1.75, 1.5, 1.6, 1.35"))
-    assert result.evidence[-1].startswith("The list includes 1 hold and 1 increase")
+@pytest.mark.parametrize("doses, pattern", [
+    # 1 mg, then 0.98 mg: they differ by 0.02 mg, exactly 2 % of the larger step (1 mg).
+    ("10, 9, 8.02", "fixed_mg"),
+    # 1 mg, then 0.979 mg: 0.021 mg apart, just beyond 2 %. The shares (10 %, 0.979 / 9 =
+    # 10.9 %) stay within 1.25 times each other, so the list reads as a share of the dose.
+    ("10, 9, 8.021", "percent_of_current"),
+    # The tolerance is 2 % of the LARGER step: 0.98 mg first, then 1 mg, is still the same.
+    ("10, 9.02, 8.02", "fixed_mg"),
+])
+def test_the_fixed_mg_tolerance_is_two_percent_of_the_larger_step(data, doses, pattern):
+    result = classify(data, list_layout(data, doses, drug="diazepam"))
+    assert result.pattern == pattern
+    assert (result.red_flag == "fixed_mg_steps") == (pattern == "fixed_mg")
+
+
+def test_a_list_within_the_fixed_mg_tolerance_names_its_first_step(data):
+    # 1 mg then 0.98 mg: "steps of 1 mg"; shares 1 / 10 = 10 % and 0.98 / 9 = 10.9 %.
+    result = classify(data, list_layout(data, "10, 9, 8.02", drug="diazepam"))
+    assert result.evidence == ("Steps of 1 mg each; the first removes 10 % of the dose, "
+                               "the last 10.9 %.",)
+
+
+@pytest.mark.parametrize("doses, pattern", [
+    # 1 / 10 = 10 %, then 1.125 / 9 = 12.5 %: exactly 1.25 times the smallest share.
+    ("10, 9, 7.875", "percent_of_current"),
+    # 1.13 / 9 = 12.56 %: just beyond 1.25 times. The mg (1, 1.13) differ far more than 2 %.
+    ("10, 9, 7.87", "irregular"),
+])
+def test_a_steady_share_allows_the_largest_at_most_1_25_times_the_smallest(data, doses, pattern):
+    assert classify(data, list_layout(data, doses, drug="diazepam")).pattern == pattern
+
+
+@pytest.mark.parametrize("doses, counts", [
+    ("2, 1.75, 1.75, 1.5, 1.6, 1.35", "1 hold and 1 increase"),
+    ("2, 1.75, 1.75, 1.5", "1 hold and 0 increases"),
+    ("2, 1.75, 1.9, 1.5", "0 holds and 1 increase"),
+])
+def test_list_evidence_counts_holds_and_increases(data, doses, counts):
+    result = classify(data, list_layout(data, doses))
+    assert result.evidence[-1] == (f"The list includes {counts} (a hold or a small increase "
+                                   f"can be part of a careful taper).")
+
+
+def test_a_list_without_holds_or_increases_does_not_mention_them(data):
+    result = classify(data, list_layout(data, "2, 1.75, 1.5"))
+    assert not any("hold" in sentence for sentence in result.evidence)
+
+
+def test_the_classification_carries_its_patterns_words_and_sources_from_the_data(data):
+    for layout in (rule_layout(data, "clonazepam", 2, 0.25, "mg"),
+                   rule_layout(data, "diazepam", 4, 10, "percent")):
+        result = classify(data, layout)
+        info = data.patterns[result.pattern]
+        assert (result.label, result.meaning) == (info["label"], info["meaning"])
+        assert result.sources == tuple(info["sources"]) and result.sources
+
+
+def test_a_pattern_without_meaning_or_sources_in_the_data_is_shown_without_them(raw):
+    # Only the label is required of a pattern; the page must not print "None".
+    del raw["patterns"]["fixed_mg"]["meaning"], raw["patterns"]["fixed_mg"]["sources"]
+    data = taper_data_from_dict(raw)
+    result = classify(data, rule_layout(data, "clonazepam", 2, 0.25, "mg"))
+    assert (result.meaning, result.sources) == ("", ())
 
 
 # ---------------------------------------------------------------------------------------
