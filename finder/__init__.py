@@ -35,14 +35,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from finder import data_folder, field_html, preferences, presenting, security, services
+    from finder import data_folder, preferences, presenting, security, services
 
     data_folder.init_app(app)
     services.init_app(app)
     security.init_app(app)
     preferences.init_app(app)
     presenting.init_app(app)
-    field_html.init_app(app)
     app.jinja_env.add_extension(FragmentCache)
     _register_blueprints(app)
     app.context_processor(lambda: {"main_nav": MAIN_NAV})

@@ -193,6 +193,41 @@ def test_each_call_screen_shows_its_own_answers_escaped(client, call):
     assert re.search(r'<input checked[^>]*value="fixed_mg"', pages[2])
 
 
+def test_the_call_screen_shows_exactly_the_choices_saved_last(client, call):
+    call_id = call[1]
+    for rev, (answer, states) in enumerate([("fixed_mg", ["CA"]), ("percent_of_current",
+                                            ["CA", "OR"]), ("fixed_mg", []), ("unclear", ["OR"])]):
+        save_field(client, call_id, "answer-step_size", answer, rev=rev)
+        save_field(client, call_id, "practical-telemedicine_states", states)
+        page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+        checked = re.findall(r'<input checked[^>]*name="([^"]*)"[^>]*value="([^"]*)"', page)
+        assert [value for name, value in checked if name == "answer-step_size"] == [answer]
+        assert [value for name, value in checked
+                if name == "practical-telemedicine_states"] == sorted(states)
+
+
+def test_typed_text_is_shown_escaped_in_its_box(client, call):
+    for text in ["<b>", "a&b", '"q"', "<b>"]:
+        save_field(client, call[1], "contact_name", text)
+        page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(
+            ">", "&gt;").replace('"', "&#34;")
+        assert f'name="contact_name" type="text" value="{escaped}"' in page
+
+
+def test_a_field_with_an_error_is_marked_and_tied_to_its_message(client, call):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    for text in ["far too long " * 20, "longer still, and quoted back? " * 10]:
+        response = client.post(f"/calls/{call[1]}", data=whole_form(page, contact_name=text))
+        body = response.get_data(as_text=True)
+        assert response.status_code == 400
+        box = body.split('<div class="field field--stringfield  field--invalid">')[1]
+        box = box.split("</div>")[0]
+        assert 'aria-describedby="contact_name-hint contact_name-errors"' in box
+        assert 'aria-invalid="true"' in box and "Field cannot be longer than 200 characters." in box
+        assert text.strip() in box  # what was typed is still there
+
+
 def test_ending_a_call_moves_the_provider_by_its_outcome(client, call, directory):
     provider_id, call_id = call
     save_field(client, call_id, "outcome", "left_message", rev=0)
