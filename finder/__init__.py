@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Flask
 
 from finder.bundled import bundled_path
-from finder.fragment_cache import FragmentCache
 
 __all__ = ["create_app"]
 
@@ -42,7 +41,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     preferences.init_app(app)
     presenting.init_app(app)
-    app.jinja_env.add_extension(FragmentCache)
     _register_blueprints(app)
     app.context_processor(lambda: {"main_nav": MAIN_NAV})
     return app
