@@ -25,9 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        # The session (it holds the form token) lasts a year from when it began; re-signing
-        # the cookie on every request to push that year on cost a tenth of a page's time.
-        SESSION_REFRESH_EACH_REQUEST=False,
         SERVED_ADDRESSES=None,         # host:port pairs the app answers to; None for tests
         PASSWORD_REQUIRED=False,
     )
