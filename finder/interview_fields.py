@@ -48,11 +48,13 @@ class FieldRef:
 
 @dataclass(frozen=True)
 class Edit:
-    """What happened to one edit: saved, unchanged (already so) or conflict."""
+    """What happened to one edit: saved, unchanged (already so) or conflict; and, when the
+    directory made it, the provider whose call it was."""
 
     outcome: str
     rev: int
     value: Any
+    provider_id: int | None = None
 
 
 def parse_field(name: str, checklist: Checklist) -> FieldRef | None:
