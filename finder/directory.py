@@ -204,7 +204,8 @@ class Directory:
         returned names the call's provider, whose standing the edit may have changed.
         """
         with self.store.transaction():
-            call = self._shown_call(self.store.get(CALLS, call_id))  # a copy: apply_edit changes it
+            # One read, a copy: apply_edit changes it.
+            call = self._shown_call(self.store.get(CALLS, call_id))
             if call is None:
                 raise LookupError(f"no call {call_id}")
             checklist = self.checklist_for(call["checklist_version"])
