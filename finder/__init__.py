@@ -12,7 +12,6 @@ from pathlib import Path
 from flask import Flask
 
 from finder.content import load_content
-from finder.fragment_cache import FragmentCache
 
 __all__ = ["create_app", "bundled_path"]
 
@@ -38,9 +37,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        # The session (it holds the form token) lasts a year from when it began; re-signing
-        # the cookie on every request to push that year on cost a tenth of a page's time.
-        SESSION_REFRESH_EACH_REQUEST=False,
         SERVED_ADDRESSES=None,         # host:port pairs the app answers to; None for tests
         PASSWORD_REQUIRED=False,
     )
@@ -49,15 +45,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A broken file in data/ stops finder here, with a ContentError naming it.
     content = load_content(app.config["CONTENT_DIR"])
 
-    from finder import data_folder, field_html, preferences, presenting, security, services
+    from finder import data_folder, preferences, presenting, security, services
 
     data_folder.init_app(app)
     services.init_app(app, content)
     security.init_app(app)
     preferences.init_app(app)
     presenting.init_app(app)
-    field_html.init_app(app)
-    app.jinja_env.add_extension(FragmentCache)
     _register_blueprints(app)
     app.context_processor(lambda: {"main_nav": MAIN_NAV})
     return app

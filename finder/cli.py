@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import ipaddress
 import socket
 import sys
@@ -104,7 +102,6 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
         _fail(str(error))
     except ContentError as error:
         _fail(f"finder did not start: a file in its data/ folder breaks a rule.\n{error}")
-    _limit_malloc_arenas()
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="finder")
     except OSError as error:  # the port was taken between the check and now
@@ -279,22 +276,6 @@ def set_password(data_dir: Path | None, password: str) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_password_hash(folder, generate_password_hash(password))
     click.echo("Password set. Only its hash is stored.")
-
-
-def _limit_malloc_arenas(arenas: int = 1) -> None:
-    """Ask glibc to keep one memory pool for all the server's threads.
-
-    By default each thread that allocates a large page gets its own pool, and memory freed in
-    one is not reused by another: with eight threads drawing a shortlist of thousands, the
-    process grew by half again (one pool: 187 MB peak at 5,000 providers; two: 204; the
-    default: 300). Python holds its lock for most allocations anyway, so one pool costs
-    nothing in speed. Ignored where the C library has no mallopt (macOS, Windows).
-    """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-8, arenas)  # -8 is M_ARENA_MAX in glibc's malloc.h
-    except (OSError, AttributeError):
-        pass
 
 
 def _port_problem(host: str, port: int) -> str | None:

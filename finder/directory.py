@@ -9,6 +9,7 @@ the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any, Callable
 
 from finder.checklist import Checklist, checklist_from_data
@@ -179,7 +180,9 @@ class Directory:
     def call(self, call_id: int) -> dict | None:
         """One call (a read-only record), or None if there is none or its provider is in
         the trash."""
-        record = self.store.view(CALLS, call_id)
+        return self._shown_call(self.store.view(CALLS, call_id))
+
+    def _shown_call(self, record: dict | None) -> dict | None:
         if record is None or record.get("deleted_at"):
             return None
         if self.provider(record["provider_id"]) is None:
@@ -192,22 +195,31 @@ class Directory:
                  if not c.get("deleted_at")]
         return sorted(calls, key=lambda c: (c.get("called_at") or "", c["id"]))
 
-    def edit_call(self, call_id: int, name: str, value: Any, base_rev: int | None) -> Edit:
-        """Save one field of a call (see interview_fields.apply_edit) and refresh the standing."""
+    def edit_call(self, call_id: int, name: str, value: Any, base_rev: int | None,
+                  check: Callable[[Checklist, Any], Any] | None = None) -> Edit:
+        """Save one field of a call (see interview_fields.apply_edit) and refresh the standing.
+
+        `check(checklist, value)`, if given, checks the value against the call's own
+        checklist and returns the value to save; whatever it raises saves nothing. The Edit
+        returned names the call's provider, whose standing the edit may have changed.
+        """
         with self.store.transaction():
-            if self.call(call_id) is None:
+            # One read, a copy: apply_edit changes it.
+            call = self._shown_call(self.store.get(CALLS, call_id))
+            if call is None:
                 raise LookupError(f"no call {call_id}")
-            call = self.store.get(CALLS, call_id)  # a copy: apply_edit changes it
             checklist = self.checklist_for(call["checklist_version"])
             ref = parse_field(name, checklist)
             if ref is None:
                 raise KeyError(name)
+            if check is not None:
+                value = check(checklist, value)
             edit = apply_edit(call, ref, value, base_rev, checklist, self.now())
             if edit.outcome == "saved":
                 call["updated_at"] = self.now()
                 self.store.update(CALLS, call_id, call)
                 self._refresh_standing(call["provider_id"])
-            return edit
+            return replace(edit, provider_id=call["provider_id"])
 
     def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
         """Mark a call ended and move its provider to a status, and to the follow-up date

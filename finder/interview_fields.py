@@ -10,7 +10,6 @@ out-of-date page is reported as a conflict instead of silently overwriting a new
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from finder.checklist import Checklist
@@ -48,11 +47,13 @@ class FieldRef:
 
 @dataclass(frozen=True)
 class Edit:
-    """What happened to one edit: saved, unchanged (already so) or conflict."""
+    """What happened to one edit: saved, unchanged (already so) or conflict; and, when the
+    directory made it, the provider whose call it was."""
 
     outcome: str
     rev: int
     value: Any
+    provider_id: int | None = None
 
 
 def parse_field(name: str, checklist: Checklist) -> FieldRef | None:
@@ -97,12 +98,8 @@ def read_field(call: dict, ref: FieldRef, checklist: Checklist) -> Any:
 
 def read_fields(call: dict, checklist: Checklist) -> dict[str, Any]:
     """Every field's current value, by name, in page order."""
-    return {ref.name: read_field(call, ref, checklist) for ref in _field_refs(checklist)}
-
-
-@lru_cache(maxsize=32)
-def _field_refs(checklist: Checklist) -> tuple[FieldRef, ...]:
-    return tuple(parse_field(name, checklist) for name in field_names(checklist))
+    return {name: read_field(call, parse_field(name, checklist), checklist)
+            for name in field_names(checklist)}
 
 
 def apply_edit(call: dict, ref: FieldRef, value: Any, base_rev: int | None,

@@ -16,10 +16,8 @@ from wtforms import PasswordField
 from wtforms.validators import InputRequired
 
 from finder.data_folder import read_password_hash
-from finder.sessions import RememberedCookieSessions
 
-__all__ = ["init_app", "bp", "form_token", "replays_form_on_expired_token", "safe_next",
-           "LOOPBACK_NAMES"]
+__all__ = ["init_app", "bp", "replays_form_on_expired_token", "safe_next", "LOOPBACK_NAMES"]
 
 bp = Blueprint("access", __name__)
 csrf = CSRFProtect()
@@ -39,11 +37,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def init_app(app: Flask) -> None:
-    app.session_interface = RememberedCookieSessions()
-    csrf.init_app(app)
-    # Flask-WTF offers generate_csrf to templates both ways; form_token replaces it in both.
-    app.jinja_env.globals["csrf_token"] = form_token
-    app.context_processor(lambda: {"csrf_token": form_token})
+    csrf.init_app(app)  # also gives templates csrf_token()
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES)
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", 60 * 60 * 24 * 365)
@@ -56,27 +50,8 @@ def init_app(app: Flask) -> None:
 
 
 def _keep_session() -> None:
-    # A persistent session keeps the form token valid across browser restarts. Set only
-    # once: setting it marks the session changed, which re-signs the cookie every time.
-    if not session.permanent:
-        session.permanent = True
-
-
-def form_token() -> str:
-    """The signed form token for this session (Flask-WTF's generate_csrf), signed once per
-    session rather than on every page: tokens here never expire (WTF_CSRF_TIME_LIMIT is
-    None), so the first signature stays valid, and signing cost a few percent of a page."""
-    signed_tokens = current_app.extensions.setdefault("signed_form_tokens", {})
-    never_expire = current_app.config.get("WTF_CSRF_TIME_LIMIT") is None
-    raw = session.get("csrf_token")
-    if never_expire and raw in signed_tokens and "csrf_token" not in g:
-        g.csrf_token = signed_tokens[raw]
-    token = generate_csrf()
-    if never_expire:
-        if len(signed_tokens) > 256:
-            signed_tokens.clear()
-        signed_tokens[session["csrf_token"]] = token
-    return token
+    # A persistent session keeps the form token valid across browser restarts.
+    session.permanent = True
 
 
 def _security_headers(response):

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_fo
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
                                 single_field_form)
 from finder.calls.screen import fingerprint, render_call_screen
-from finder.interview_fields import field_names, parse_field
+from finder.interview_fields import field_names
 from finder.lookups import call_or_404, provider_or_404
 from finder.providers.forms import ConfirmForm
 from finder.scoring import score_words
@@ -82,22 +82,34 @@ def end(call_id: int):
 @bp.route("/calls/<int:call_id>/fields", methods=["POST"])
 def save_field(call_id: int):
     """Save one field: {"name": ..., "value": ..., "rev": n}. Answers 409 on a conflict."""
-    call = call_or_404(call_id)
-    checklist = directory().checklist_for(call["checklist_version"])
     name, value, rev = _parse_field_request(request.get_json(silent=True))
-    if parse_field(name, checklist) is None:
-        return _json_error(f"This call has no field called {name!r}.", 400)
-    form = single_field_form(checklist, content().vocabulary, name, value)
-    field = form[name]
-    if not field.validate(form):
-        return _json_error(" ".join(field.errors), 400, field=name)
     try:
-        edit = directory().edit_call(call_id, name, field_value(field), rev)
+        edit = directory().edit_call(
+            call_id, name, value, rev,
+            check=lambda checklist, value: _checked_value(checklist, name, value))
+    except KeyError:
+        return _json_error(f"This call has no field called {name!r}.", 400)
+    except LookupError:
+        abort(404)
+    except _RefusedValue as refusal:
+        return _json_error(str(refusal), 400, field=name)
     except StorageError as error:
         return _json_error(SAVE_FAILED.format(error=error), 503, field=name)
     body = {"outcome": edit.outcome, "name": name, "rev": edit.rev, "value": edit.value,
-            "standing": _standing_payload(call["provider_id"])}
+            "standing": _standing_payload(edit.provider_id)}
     return jsonify(body), 409 if edit.outcome == "conflict" else 200
+
+
+class _RefusedValue(ValueError):
+    """An autosaved value its field does not accept; the message says why."""
+
+
+def _checked_value(checklist, name: str, value: Any) -> Any:
+    """The value as it is stored, checked by the interview form's own field (and only it)."""
+    form = single_field_form(checklist, content().vocabulary, name, value)
+    if not form.validate():
+        raise _RefusedValue(" ".join(form[name].errors))
+    return field_value(form[name])
 
 
 @bp.route("/calls/<int:call_id>/delete", methods=["POST"])

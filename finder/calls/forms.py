@@ -14,15 +14,15 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, RadioField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import Length, Optional
 
 from finder.checklist import Checklist
 from finder.form_choices import as_choices
 
-__all__ = ["interview_form", "stored_call_form", "blank_interview_form", "end_status_choices",
-           "field_value", "single_field_form"]
+__all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value",
+           "single_field_form"]
 
 NOTE_LIMIT = 20_000
 CALLED_AT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -97,84 +97,27 @@ def interview_form(checklist: Checklist, vocabulary, formdata) -> FlaskForm:
     return cached_form_class(checklist, vocabulary)(formdata=formdata)
 
 
-def stored_call_form(checklist: Checklist, vocabulary,
-                     values: dict[str, Any]) -> "StoredCallForm":
-    """The interview form as the call screen shows a stored call (its values from
-    interview_fields.read_fields), before anything is posted."""
-    return StoredCallForm(blank_interview_form(checklist, vocabulary),
-                          {name: _as_form_value(name, value) for name, value in values.items()})
+def stored_call_form(checklist: Checklist, vocabulary, values: dict[str, Any]) -> FlaskForm:
+    """The interview form holding a stored call's values (from interview_fields.read_fields),
+    as the call screen shows them before anything is posted."""
+    data = {name: _as_form_value(name, value) for name, value in values.items()}
+    return cached_form_class(checklist, vocabulary)(formdata=None, data=data,
+                                                    meta={"csrf": False})
 
 
-_BLANK_FORMS: dict[type, FlaskForm] = {}
-
-
-def blank_interview_form(checklist: Checklist, vocabulary) -> FlaskForm:
-    """An interview form holding nothing, made once per form class and shared by every
-    request: read its fields' fixed parts (ids, labels, choices), never change it."""
-    form_class = cached_form_class(checklist, vocabulary)
-    blank = _BLANK_FORMS.get(form_class)
-    if blank is None:
-        blank = form_class(formdata=None, meta={"csrf": False})
-        with _FORM_CLASSES_LOCK:
-            if len(_BLANK_FORMS) > 16:
-                _BLANK_FORMS.clear()
-            _BLANK_FORMS[form_class] = blank
-    return blank
-
-
-class StoredCallForm:
-    """Stands in for the interview form when the call screen only shows a stored call.
-
-    Binding WTForms' sixty fields took a third of the page's time, and showing values needs
-    none of their processing. A field's fixed parts (id, label, choices) come from one blank
-    form per checklist, shared read-only by every request; its value from the call.
-    """
-
-    errors: dict = {}
-
-    def __init__(self, blank: FlaskForm, data: dict[str, Any]):
-        self._blank = blank
-        self._data = data
-
-    def __getitem__(self, name: str) -> "StoredField":
-        return StoredField(self._blank[name], self._data[name])
-
-    def __getattr__(self, name: str) -> "StoredField":
-        if name.startswith("_") or name not in self._data:
-            raise AttributeError(name)
-        return self[name]
-
-
-class StoredField:
-    """One field of a StoredCallForm: the blank field's fixed parts, with a value."""
-
-    errors = ()
-    raw_data = None
-
-    def __init__(self, blank_field, data: Any):
-        self._blank_field = blank_field
-        # The field class's own reading of a stored value (a choice as text, a tick as
-        # true or false), so odd data in a restored file shows as WTForms would show it.
-        type(blank_field).process_data(self, data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._blank_field, name)
-
-    def _value(self) -> str:
-        # The field class's own formatting (dates, None as ""), applied to this value.
-        return type(self._blank_field)._value(self)
-
-
-def single_field_form(checklist: Checklist, vocabulary, name: str, value: Any) -> FlaskForm:
-    """A form holding one posted value, to validate an autosaved field like the full form."""
+def single_field_form(checklist: Checklist, vocabulary, name: str, value: Any) -> Form:
+    """A form with only the field an autosave sends, holding its value: the field is the
+    interview form's own, so it is checked exactly as when the whole form is posted."""
     values = value if isinstance(value, list) else [value]
     formdata = MultiDict([(name, "y" if v is True else str(v)) for v in values
                           if v not in (None, False)])
-    return cached_form_class(checklist, vocabulary)(formdata=formdata, meta={"csrf": False})
+    field = getattr(cached_form_class(checklist, vocabulary), name)
+    return type("FieldForm", (Form,), {name: field})(formdata=formdata)
 
 
 def field_value(field) -> Any:
-    """A field's value as stored: text trimmed, dates as ISO text, states sorted."""
+    """A field's value as stored: text trimmed and without NUL characters (a page cannot
+    show them), dates as ISO text, states sorted."""
     data = field.data
     if field.type == "BooleanField":
         return bool(data)
@@ -184,7 +127,7 @@ def field_value(field) -> Any:
         return data.strftime(CALLED_AT_FORMAT) if data else ""
     if field.type == "DateField":
         return data.isoformat() if data else ""
-    return (data or "").strip()
+    return (data or "").replace("\x00", "").strip()
 
 
 def _as_form_value(name: str, value: Any) -> Any:

@@ -1,18 +1,15 @@
-"""What the call screen shows: the interview's sections drawn once per checklist and filled
-with the call's values, what earlier calls said, and the page state a posted form is
-checked against."""
+"""What the call screen shows: the interview form holding the call's answers, what earlier
+calls said, and the page state a posted form is checked against."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from typing import Any
 
 from flask import render_template, request
 
-from finder.calls.forms import blank_interview_form, end_status_choices, stored_call_form
-from finder.frames import drawn_frame
+from finder.calls.forms import end_status_choices, stored_call_form
 from finder.interview_fields import read_fields
 from finder.presenting import call_labels
 from finder.services import content, directory
@@ -31,28 +28,16 @@ def render_call_screen(call: dict, checklist, form=None, conflicts=None, failure
     calls = directory().calls_for(provider["id"])
     earlier = directory().latest_answers([c for c in calls if c["id"] != call["id"]])
     calls_by_id = call_labels(calls, vocabulary)
-    interview = _interview_frame(checklist).fill(
-        form, call=call, provider=provider, conflicts=conflicts or {},
-        earlier_answers=_earlier_answers(earlier, calls_by_id),
-        still_open=_still_open(earlier, values, checklist, directory().current),
-        hints={f"practical-{question_id}": f"Earlier: {text}"
-               for question_id, text in _earlier_practical(earlier, checklist).items()},
-        end_statuses=end_status_choices(vocabulary), status_error=status_error,
-        chosen_end_status=request.form.get("end_status", "") if posted else "")
     return render_template(
         "calls/show.html", call=call, provider=provider, checklist=checklist, form=form,
-        interview=interview, form_state=_form_state(call, values), conflicts=conflicts or {},
-        failure=failure, posted=posted, summary=provider.get("standing") or {},
-        calls_by_id=calls_by_id, status_error=status_error)
-
-
-def _interview_frame(checklist):
-    """The interview's sections for this checklist, drawn once (see finder.frames)."""
-    vocabulary = content().vocabulary
-    return drawn_frame("calls/_interview.html", "calls/_interview_live.html",
-                       (checklist.version,),
-                       lambda: {"checklist": checklist,
-                                "form": blank_interview_form(checklist, vocabulary)})
+        form_state=_form_state(call, values), conflicts=conflicts or {}, failure=failure,
+        posted=posted, summary=provider.get("standing") or {}, calls_by_id=calls_by_id,
+        earlier_answers=_earlier_answers(earlier, calls_by_id),
+        still_open=_still_open(earlier, values, checklist, directory().current),
+        earlier_practical={question_id: f"Earlier: {text}"
+                           for question_id, text in _earlier_practical(earlier, checklist).items()},
+        end_statuses=end_status_choices(vocabulary), status_error=status_error,
+        chosen_end_status=request.form.get("end_status", "") if posted else "")
 
 
 def _still_open(earlier, values: dict[str, Any], checklist, newest) -> set[str]:
@@ -82,23 +67,10 @@ def _earlier_practical(earlier, checklist) -> dict[str, str]:
     return {question_id: text for question_id, text in words.items() if text}
 
 
-# One encoder for every fingerprint: json.dumps with options builds a new one each call.
-_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
-
-
 def fingerprint(value: Any) -> str:
     """A short stand-in for a field's value when the page was drawn, to tell what changed."""
-    if isinstance(value, (str, bool)) and len(str(value)) <= 64:
-        return _remembered_fingerprint(value)  # most fields: empty, or one of a few choices
-    return _fingerprint(value)
-
-
-def _fingerprint(value: Any) -> str:
-    text = _FINGERPRINT_JSON.encode(value)
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-_remembered_fingerprint = lru_cache(maxsize=512, typed=True)(_fingerprint)
 
 
 def _form_state(call: dict, values: dict[str, Any]) -> str:
