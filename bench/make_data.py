@@ -16,7 +16,7 @@ from pathlib import Path
 from finder.bundled import bundled_path
 from finder.checklist import load_checklist
 from finder.scoring import SCORING_REVISION, standing_for, summary_of
-from finder.storage import SCHEMA_VERSION
+from finder.store import SCHEMA_VERSION
 from finder.vocabulary import load_vocabulary
 
 FIRST = ["Ann", "Marco", "Kim", "Priya", "Tom", "Lena", "Omar", "Grace", "Ivan", "Rosa"]

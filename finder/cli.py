@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from finder.data_folder import resolve_data_dir, write_password_hash, read_password_hash
-from finder.storage import DamagedDataError, Store, restore_backup
+from finder.store import DamagedDataError, Store, restore_backup
 from finder.security import LOOPBACK_NAMES
 
 __all__ = ["main"]
@@ -189,7 +189,7 @@ def export_data(output: Path | None, data_dir: Path | None, force: bool) -> None
 
     Bring it back with `finder import OUTPUT`, or on the Import and export page.
     """
-    from finder.storage import SNAPSHOT_NAME
+    from finder.store import SNAPSHOT_NAME
     from finder.transfer.data_file import export_bytes
 
     folder = resolve_data_dir(data_dir)

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from finder.checklist import Checklist, load_checklist, load_sources
 from finder.directory import STORE_INDEXES, Directory
 from finder.scoring import SCORING_REVISION
-from finder.storage import Store
+from finder.store import Store
 from finder.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["Services", "init_app", "services", "directory", "verdict_names"]

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from finder import cli
 from finder.data_folder import default_data_dir, resolve_data_dir
-from finder.storage import Store
+from finder.store import Store
 
 
 class FakeServer:

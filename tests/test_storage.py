@@ -1,4 +1,4 @@
-"""The storage module: what is confirmed is on disk, damage is refused, ids are never reused."""
+"""The store: what is confirmed is on disk, damage is refused, ids are never reused."""
 
 import datetime as dt
 import json
@@ -8,8 +8,7 @@ import threading
 
 import pytest
 
-from finder import durable_files, storage
-from finder.storage import DamagedDataError, Store, StorageError, newest_good_backup
+from finder.store import DamagedDataError, Store, StorageError, database, files, newest_good_backup
 
 INDEXES = {"calls": ["provider_id"]}
 
@@ -107,7 +106,8 @@ def test_an_error_inside_a_transaction_drops_all_of_its_changes(tmp_path):
 def test_writes_outside_a_transaction_are_refused(tmp_path):
     store = open_store(tmp_path)
     with pytest.raises(RuntimeError):
-        store._table("providers").insert({"name": "sneaky"})
+        store._write("providers", "1", {"name": "sneaky"})
+    assert store.all("providers") == []
 
 
 def test_journal_is_replayed_then_folded_into_the_snapshot_on_open(tmp_path):
@@ -133,7 +133,7 @@ def test_the_snapshot_is_a_plain_tinydb_file(tmp_path):
 
 
 def test_journal_compacts_when_it_outgrows_the_snapshot(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage, "COMPACT_MIN_BYTES", 2_000)
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
     store = open_store(tmp_path)
     doc_id = store.insert("providers", {"note": ""})
     for number in range(60):
@@ -215,7 +215,7 @@ def test_a_failing_disk_reports_the_error_and_keeps_the_file_valid(tmp_path, mon
         os.write(fd, data[: len(data) // 2])  # a partial write, as a full disk may leave
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(durable_files, "write_all", disk_full)
+    monkeypatch.setattr(files, "write_all", disk_full)
     with pytest.raises(StorageError, match="No space left on device"):
         store.update("providers", doc_id, {"name": "lost"})
     assert store.get("providers", doc_id)["name"] == "before"

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder import create_app
-from finder.storage import SCHEMA_VERSION
+from finder.store import SCHEMA_VERSION
 from support import add_provider, form_values, save_field, start_call
 
 

@@ -20,7 +20,7 @@ from finder.lookups import call_or_404, provider_or_404
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
 from finder.services import directory, services
-from finder.storage import StorageError
+from finder.store import StorageError
 
 __all__ = ["bp"]
 

@@ -14,7 +14,7 @@ from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
 from finder.services import directory, services, verdict_names
 from finder.shortlist import shortlist_view
-from finder.storage import DamagedDataError, read_data_file
+from finder.store import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
 from finder.transfer.columns import IGNORE, TARGET_LABELS, guess_mapping, mapping_problems
 from finder.transfer.forms import (DataFileUploadForm, ListUploadForm, column_field_name,

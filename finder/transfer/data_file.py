@@ -16,7 +16,7 @@ from pathlib import Path
 
 from finder.checklist import ChecklistError, checklist_from_data
 from finder.directory import Directory
-from finder.storage import SCHEMA_VERSION, DamagedDataError, Store, read_data_file
+from finder.store import SCHEMA_VERSION, DamagedDataError, Store, read_data_file
 
 __all__ = ["FORMAT", "VERSION", "DataFileProblem", "DataFileSummary", "export_document",
            "export_bytes", "parse_export", "summarise", "restore"]

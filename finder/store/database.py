@@ -1,23 +1,5 @@
-"""finder's data on disk: TinyDB over a write-ahead journal, safe across threads, processes
-and crashes. The only module that imports TinyDB.
-
-Why not TinyDB's stock JSON storage: it rewrites the whole file in place on every write, so a
-crash can tear the file, concurrent writers lose updates, and every save costs as much as the
-whole data set. Here instead, in the data folder:
-
-    finder.json      the snapshot, in TinyDB's own JSON format ({table: {doc_id: document}})
-    finder.journal   one checksummed line per committed transaction since the snapshot
-    finder.lock      the lock every process takes around each read or write
-    backups/         rotated copies of the whole data
-
-A save appends one line to the journal and fsyncs it before it is confirmed, so its cost
-depends on the size of the change, not of the data. The snapshot is rewritten (temporary
-file, fsync, os.replace, fsync of the folder) at start-up and whenever the journal has grown
-past the snapshot's size, so replaying the journal stays cheap. A line cut off by a crash was
-never confirmed and is ignored; damage anywhere else stops finder rather than guessing.
-
-The crash-safe file operations are in finder.durable_files; what a data file must hold, its
-schema and migrations, in finder.data_format.
+"""The Store: finder's records in memory, each transaction one fsynced journal line, safe
+across threads, processes and crashes. See the package docstring for why it is built so.
 """
 
 from __future__ import annotations
@@ -28,32 +10,17 @@ import json
 import os
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from filelock import FileLock
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
 
-from finder import data_format as formats
-from finder import durable_files as files
-# Re-exported: the rest of finder reaches storage through this module only.
-from finder.data_format import (META_ID, META_TABLE, SCHEMA_VERSION, DamagedDataError,
-                                StorageError, migrate_tables, newest_good_backup,
-                                read_data_file)
+from finder.store import data_format as formats
+from finder.store import files
+from finder.store.data_format import META_ID, META_TABLE, DamagedDataError, StorageError
 
-__all__ = [
-    "Store",
-    "StorageError",
-    "DamagedDataError",
-    "SCHEMA_VERSION",
-    "read_data_file",
-    "restore_backup",
-    "newest_good_backup",
-    "migrate_tables",
-]
+__all__ = ["Store", "restore_backup", "SNAPSHOT_NAME", "JOURNAL_NAME", "LOCK_NAME",
+           "BACKUP_DIR"]
 
 SNAPSHOT_NAME = "finder.json"
 JOURNAL_NAME = "finder.journal"
@@ -62,117 +29,6 @@ BACKUP_DIR = "backups"
 COMPACT_MIN_BYTES = 1 << 20
 DEFAULT_BACKUPS_KEPT = 14
 BACKUP_EVERY = dt.timedelta(days=1)
-
-
-# -- TinyDB plumbing ----------------------------------------------------------------------
-
-
-class _ChangeTrackingView(dict):
-    """A table as TinyDB's updaters expect it (int keys), recording what they change.
-
-    TinyDB's own Table rebuilds the whole table dict on every write; this view works on the
-    stored dict in place, so a write costs what it changes.
-    """
-
-    def __init__(self, raw: dict[str, dict]):
-        super().__init__()
-        self.raw = raw
-        self.changed: set[str] = set()
-        self.removed: set[str] = set()
-
-    def __contains__(self, doc_id) -> bool:
-        return str(doc_id) in self.raw
-
-    def __getitem__(self, doc_id):
-        # Updaters change documents in place through this lookup.
-        key = str(doc_id)
-        document = self.raw[key]
-        self.changed.add(key)
-        return document
-
-    def __setitem__(self, doc_id, document) -> None:
-        key = str(doc_id)
-        self.raw[key] = document
-        self.changed.add(key)
-        self.removed.discard(key)
-
-    def __delitem__(self, doc_id) -> None:
-        key = str(doc_id)
-        del self.raw[key]
-        self.changed.discard(key)
-        self.removed.add(key)
-
-    def pop(self, doc_id, *default):
-        if str(doc_id) not in self.raw and default:
-            return default[0]
-        document = self.raw[str(doc_id)]
-        del self[doc_id]
-        return document
-
-    def keys(self):
-        return [int(key) for key in self.raw]
-
-    def __iter__(self):
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
-    def clear(self) -> None:
-        for key in list(self.raw):
-            del self[key]
-
-
-class _TrackedTable(Table):
-    """A TinyDB table whose writes go to the journal, one change at a time."""
-
-    def _update_table(self, updater):
-        raw = self._storage.writable_table(self.name)
-        view = _ChangeTrackingView(raw)
-        updater(view)
-        self._storage.record(self.name, view.changed, view.removed)
-        self.clear_cache()
-
-    def _get_next_id(self):
-        return self._storage.allocate_id(self.name)
-
-
-class _LiveStorage(Storage):
-    """TinyDB's view of the Store's in-memory tables. Writes arrive through _TrackedTable."""
-
-    def __init__(self, store: "Store"):
-        self._store = store
-
-    def read(self):
-        return self._store._tables
-
-    def write(self, data) -> None:
-        raise StorageError("finder writes only through its tracked tables")
-
-    def writable_table(self, name: str) -> dict:
-        return self._store._writable_table(name)
-
-    def record(self, name: str, changed: set[str], removed: set[str]) -> None:
-        self._store._record(name, changed, removed)
-
-    def allocate_id(self, name: str) -> int:
-        return self._store._allocate_id(name)
-
-
-class _FinderTinyDB(TinyDB):
-    table_class = _TrackedTable
-
-
-# -- the store ----------------------------------------------------------------------------
-
-
-@dataclass
-class _Pending:
-    puts: dict[str, set[str]]
-    removes: dict[str, set[str]]
-
-    def __bool__(self) -> bool:
-        return bool(self.puts or self.removes)
 
 
 class _Index:
@@ -202,7 +58,8 @@ class Store:
 
     `indexes` names fields to look documents up by quickly, e.g. {"calls": ["provider_id"]}.
     Documents returned by `view`, `all` and `find` share nested values with the store: treat
-    them as read-only, and write through `update`.
+    them as read-only, and write through `update`. The store never changes a stored document
+    in place either: a write puts a new one in its place.
     """
 
     def __init__(self, folder: Path, *, indexes: Mapping[str, list[str]] | None = None,
@@ -219,14 +76,14 @@ class Store:
         self._depth = 0  # nesting of transaction(), which may write
         self._reading_depth = 0
         self._tables: dict[str, dict[str, dict]] = {}
-        self._pending = _Pending({}, {})
+        # What the open transaction changed: (table, key) -> the document before it, or None.
+        self._before: dict[tuple[str, str], dict | None] = {}
         self._snapshot_identity: tuple | None = None
         self._journal_identity: tuple | None = None
         self._journal_offset = 0
         self._last_backup_at: dt.datetime | None = None
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._file_lock = FileLock(self.folder / LOCK_NAME)
-        self._db = _FinderTinyDB(self, storage=_LiveStorage)
         self._open()
 
     # -- opening, migrating, compacting ---------------------------------------------------
@@ -248,8 +105,7 @@ class Store:
 
     def _start_empty(self) -> None:
         meta = {"schema_version": formats.SCHEMA_VERSION, "id_counters": {}}
-        tables = {META_TABLE: {META_ID: meta}}
-        files.write_file_atomically(self.snapshot_path, formats.dump_tables(tables))
+        formats.SnapshotStorage(self.snapshot_path).write({META_TABLE: {META_ID: meta}})
 
     def _load_all(self) -> None:
         """Read the snapshot and replay the whole journal into memory."""
@@ -276,7 +132,7 @@ class Store:
         except FileNotFoundError:
             return
         for number, line in enumerate(lines):
-            entry = files.decode_journal_line(line)
+            entry = formats.decode_journal_line(line)
             if entry is None:
                 if number == len(lines) - 1:
                     break  # cut off by a crash before it was confirmed: never acknowledged
@@ -310,7 +166,7 @@ class Store:
 
     def _compact(self) -> None:
         """Fold the journal into a new snapshot, then start an empty journal."""
-        files.write_file_atomically(self.snapshot_path, formats.dump_tables(self._tables))
+        formats.SnapshotStorage(self.snapshot_path).write(self._tables)
         files.write_file_atomically(self.journal_path, b"")
         self._snapshot_identity = files.identity(self.snapshot_path)
         self._journal_identity = files.identity(self.journal_path)
@@ -338,7 +194,7 @@ class Store:
                     if outermost:
                         self._commit()
                 except BaseException:
-                    if outermost and self._pending:
+                    if outermost:
                         self._roll_back()
                     raise
                 finally:
@@ -377,11 +233,24 @@ class Store:
         elif journal_now[2] > self._journal_offset:
             self._replay_journal()
 
+    def _write(self, table: str, key: str, document: dict | None) -> None:
+        """Put a document under key (None removes it), undoably until the commit."""
+        if self._depth == 0:
+            raise RuntimeError("finder storage: writes must happen inside store.transaction()")
+        records = self._tables.setdefault(table, {})
+        self._before.setdefault((table, key), records.get(key))
+        self._unindex(table, key)
+        if document is None:
+            records.pop(key, None)
+        else:
+            records[key] = document
+            self._index(table, key)
+
     def _commit(self) -> None:
-        if not self._pending:
+        if not self._before:
             return
-        entry = self._pending_entry()
-        line, text = files.encode_journal_line(entry)
+        entry = self._changes()
+        line, text = formats.encode_journal_line(entry)
         try:
             self._append_to_journal(line)
         except OSError as error:
@@ -391,17 +260,19 @@ class Store:
                 "Nothing was changed on disk."
             ) from error
         # Keep memory identical to disk, and out of reach of the caller's objects.
-        self._pending = _Pending({}, {})
+        self._before = {}
         self._apply(json.loads(text))
         self._after_commit()
 
-    def _pending_entry(self) -> dict:
+    def _changes(self) -> dict:
+        """The open transaction's changes as a journal entry."""
         entry: dict[str, dict] = {}
-        for name, keys in self._pending.puts.items():
-            table = self._tables[name]
-            entry.setdefault("put", {})[name] = {key: table[key] for key in sorted(keys)}
-        for name, keys in self._pending.removes.items():
-            entry.setdefault("del", {})[name] = sorted(keys)
+        for table, key in sorted(self._before):
+            document = self._tables[table].get(key)
+            if document is not None:
+                entry.setdefault("put", {}).setdefault(table, {})[key] = document
+            elif self._before[(table, key)] is not None:
+                entry.setdefault("del", {}).setdefault(table, []).append(key)
         return entry
 
     def _append_to_journal(self, line: bytes) -> None:
@@ -422,8 +293,15 @@ class Store:
         self._journal_identity = files.identity(self.journal_path)
 
     def _roll_back(self) -> None:
-        self._pending = _Pending({}, {})
-        self._load_all()
+        """Put back every document the open transaction changed."""
+        for (table, key), document in self._before.items():
+            self._unindex(table, key)
+            if document is None:
+                self._tables[table].pop(key, None)
+            else:
+                self._tables[table][key] = document
+                self._index(table, key)
+        self._before = {}
 
     def _after_commit(self) -> None:
         snapshot_size = self._snapshot_identity[2] if self._snapshot_identity else 0
@@ -432,42 +310,21 @@ class Store:
         if self._backup_due():
             self.backup("daily")
 
-    # -- hooks for TinyDB ----------------------------------------------------------------
-
-    def _require_transaction(self) -> None:
-        if self._depth == 0:
-            raise RuntimeError("finder storage: writes must happen inside store.transaction()")
-
-    def _writable_table(self, name: str) -> dict:
-        self._require_transaction()
-        return self._tables.setdefault(name, {})
-
-    def _record(self, name: str, changed: set[str], removed: set[str]) -> None:
-        puts = self._pending.puts.setdefault(name, set())
-        removes = self._pending.removes.setdefault(name, set())
-        puts.update(changed)
-        puts.difference_update(removed)
-        removes.update(removed)
-        removes.difference_update(changed)
-        for key in changed | removed:
-            self._unindex(name, key)
-            if key in self._tables[name]:
-                self._index(name, key)
-        if not puts:
-            del self._pending.puts[name]
-        if not removes:
-            del self._pending.removes[name]
-
-    def _allocate_id(self, name: str) -> int:
+    def _next_id(self, table: str) -> int:
         # Ids are never reused, so a bookmark can never lead to a different record.
         counters = dict(self._meta().get("id_counters", {}))
-        table = self._tables.get(name, {})
-        next_id = counters.get(name, 0) + 1
-        while str(next_id) in table:
+        records = self._tables.get(table, {})
+        next_id = counters.get(table, 0) + 1
+        while str(next_id) in records:
             next_id += 1
-        counters[name] = next_id
-        self._table(META_TABLE).update({"id_counters": counters}, doc_ids=[int(META_ID)])
+        self._count_id(table, next_id)
         return next_id
+
+    def _count_id(self, table: str, doc_id: int) -> None:
+        counters = dict(self._meta().get("id_counters", {}))
+        if counters.get(table, 0) < doc_id:
+            counters[table] = doc_id
+            self._write(META_TABLE, META_ID, dict(self._meta(), id_counters=counters))
 
     # -- indexes ------------------------------------------------------------------------
 
@@ -492,24 +349,18 @@ class Store:
 
     # -- the public API -----------------------------------------------------------------
 
-    def _table(self, name: str) -> Table:
-        return self._db.table(name, cache_size=0)
-
     def insert(self, table: str, document: Mapping) -> int:
         """Add a document and return its new id."""
         with self.transaction():
-            return self._table(table).insert(_without_id(document))
+            doc_id = self._next_id(table)
+            self._write(table, str(doc_id), _without_id(document))
+            return doc_id
 
     def put(self, table: str, doc_id: int, document: Mapping) -> None:
         """Store a document under a given id, replacing any document there (restore, import)."""
         with self.transaction():
-            raw = self._writable_table(table)
-            raw[str(doc_id)] = copy.deepcopy(_without_id(document))
-            self._record(table, {str(doc_id)}, set())
-            counters = dict(self._meta().get("id_counters", {}))
-            if counters.get(table, 0) < doc_id:
-                counters[table] = doc_id
-                self._table(META_TABLE).update({"id_counters": counters}, doc_ids=[int(META_ID)])
+            self._write(table, str(doc_id), _without_id(document))
+            self._count_id(table, int(doc_id))
 
     def get(self, table: str, doc_id: int) -> dict | None:
         """One document with its id, as a copy the caller may change; None if absent."""
@@ -542,13 +393,19 @@ class Store:
     def update(self, table: str, doc_id: int, fields: Mapping) -> bool:
         """Change some fields of one document; False when there is no such document."""
         with self.transaction():
-            updated = self._table(table).update(dict(_without_id(fields)), doc_ids=[int(doc_id)])
-            return bool(updated)
+            document = self._tables.get(table, {}).get(str(doc_id))
+            if document is None:
+                return False
+            self._write(table, str(doc_id), {**document, **_without_id(fields)})
+            return True
 
     def remove(self, table: str, doc_id: int) -> bool:
         """Delete one document for good; False when there was none."""
         with self.transaction():
-            return bool(self._table(table).remove(doc_ids=[int(doc_id)]))
+            if str(doc_id) not in self._tables.get(table, {}):
+                return False
+            self._write(table, str(doc_id), None)
+            return True
 
     def count(self, table: str) -> int:
         with self.reading():
@@ -569,7 +426,7 @@ class Store:
 
     def set_meta(self, key: str, value: Any) -> None:
         with self.transaction():
-            self._table(META_TABLE).update({key: value}, doc_ids=[int(META_ID)])
+            self._write(META_TABLE, META_ID, dict(self._meta(), **{key: value}))
 
     def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:
         """Make `tables` the whole data (a restore or import), after backing up what was
@@ -577,12 +434,16 @@ class Store:
         must be this one (migrate first)."""
         formats.check_tables(tables)
         with self.transaction():
-            if self._pending:
+            if self._before:
                 raise RuntimeError("replace_all cannot join a transaction with changes")
             kept = self.backup("before-replace")
             self._tables = json.loads(formats.dump_tables(tables))
             self._rebuild_indexes()
-            self._compact()
+            try:
+                self._compact()
+            except BaseException:
+                self._load_all()  # memory goes back to what is on disk
+                raise
             return kept
 
     # -- backups ------------------------------------------------------------------------
@@ -656,7 +517,7 @@ def _replace_damaged_data(folder: Path, tables: dict) -> Path:
         for name in (SNAPSHOT_NAME, JOURNAL_NAME):
             if (folder / name).exists():
                 os.replace(folder / name, aside / name)
-        files.write_file_atomically(folder / SNAPSHOT_NAME, formats.dump_tables(tables))
+        formats.SnapshotStorage(folder / SNAPSHOT_NAME).write(tables)
         files.write_file_atomically(folder / JOURNAL_NAME, b"")
         return aside
 

@@ -1,19 +1,16 @@
-"""Files that survive a crash: all-or-nothing replacement, fsynced writes, and the
-checksummed lines of finder's journal. No TinyDB and no Flask here; finder.storage builds on
-these.
+"""Files that survive a crash: all-or-nothing replacement and fsynced writes. No TinyDB and
+no Flask here; the rest of finder.store builds on these.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import threading
-import zlib
 from pathlib import Path
 
 __all__ = ["write_all", "fsync_folder", "write_file_atomically", "copy_file_atomically",
-           "identity", "encode_journal_line", "decode_journal_line"]
+           "identity"]
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -74,23 +71,3 @@ def identity(path: Path) -> tuple | None:
     except FileNotFoundError:
         return None
     return (info.st_ino, info.st_mtime_ns, info.st_size)
-
-
-def encode_journal_line(entry: dict) -> tuple[bytes, str]:
-    """The journal line for an entry ("crc32 json\\n") and the JSON text written in it."""
-    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    payload = text.encode("utf-8")
-    return b"%08x %s\n" % (zlib.crc32(payload), payload), text
-
-
-def decode_journal_line(line: bytes) -> dict | None:
-    """The entry on a journal line, or None when the line is incomplete or corrupt."""
-    if not line.endswith(b"\n") or len(line) < 10 or line[8:9] != b" ":
-        return None
-    payload = line[9:-1]
-    try:
-        if int(line[:8], 16) != zlib.crc32(payload):
-            return None
-        return json.loads(payload)
-    except ValueError:
-        return None
