@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from finder.data_folder import resolve_data_dir, write_password_hash, read_password_hash
-from finder.store import DamagedDataError, Store, restore_backup
+from finder.store import Store, StorageError, restore_backup
 from finder.security import LOOPBACK_NAMES
 
 __all__ = ["main"]
@@ -99,7 +99,7 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     try:
         app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": not loopback,
                           "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names})
-    except DamagedDataError as error:
+    except StorageError as error:
         _fail(str(error))
     _limit_malloc_arenas()
     try:
@@ -113,8 +113,12 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     except KeyboardInterrupt:
         pass
     finally:
-        app.extensions["finder"].store.close()
-        click.echo("finder stopped. Everything is saved.")
+        try:
+            app.extensions["finder"].store.close()
+        except StorageError as error:  # every save is in the journal already
+            click.echo(f"finder stopped. Everything is saved. ({error})")
+        else:
+            click.echo("finder stopped. Everything is saved.")
 
 
 def network_names(host: str, allowed: tuple[str, ...]) -> list[str]:
@@ -153,7 +157,7 @@ def backup(data_dir: Path | None) -> None:
     folder = resolve_data_dir(data_dir)
     try:
         path = Store(folder).backup("manual")
-    except DamagedDataError as error:
+    except StorageError as error:
         _fail(str(error))
     click.echo(f"Backed up to {path}")
 
@@ -170,7 +174,7 @@ def restore(backup_file: Path, data_dir: Path | None, yes: bool) -> None:
         click.confirm(f"Replace the data in {folder} with {backup_file}?", abort=True)
     try:
         kept = restore_backup(folder, backup_file)
-    except DamagedDataError as error:
+    except StorageError as error:
         _fail(f"Not restored: {error}")
     click.echo(f"Restored {backup_file}.")
     if kept:
@@ -200,7 +204,7 @@ def export_data(output: Path | None, data_dir: Path | None, force: bool) -> None
         _fail(f"{output} already exists. Choose another name, or add --force to replace it.")
     try:
         content = export_bytes(Store(folder).tables())
-    except DamagedDataError as error:
+    except StorageError as error:
         _fail(str(error))
     if to_screen:
         click.echo(content, nl=False)  # bytes go to the binary stream as they are
@@ -240,7 +244,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
         current = data_files.summarise(store.tables())
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
-    except DamagedDataError as error:
+    except StorageError as error:
         _fail(str(error))
     click.echo(f"{data_file} holds {_holding(summary)}"
                + (f", exported {summary.exported_at}." if summary.exported_at else "."))
@@ -252,6 +256,8 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
         kept = data_files.restore(store, Directory(store, checklist), tables)
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
+    except StorageError as error:
+        _fail(f"Not imported: {error}")
     click.echo(f"Imported {data_file}. The data it replaced are kept in {kept}")
 
 

@@ -242,7 +242,7 @@ def test_damage_in_the_middle_of_the_journal_stops_start_up(tmp_path):
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[0] = lines[0].replace(b"one", b"0ne")  # checksum no longer matches
     journal.write_bytes(b"".join(lines))
-    with pytest.raises(DamagedDataError, match="damaged line in the middle"):
+    with pytest.raises(DamagedDataError, match="has a damaged line"):
         open_store(tmp_path)
     assert journal.read_bytes() == b"".join(lines)  # nothing was overwritten
 
@@ -279,7 +279,7 @@ def test_newest_good_backup_skips_damaged_backups(tmp_path):
 
 def test_backups_are_taken_on_start_and_daily_and_rotate(tmp_path):
     clock = [dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)]
-    store = open_store(tmp_path, backups_kept=3, now=lambda: clock[0])
+    store = open_store(tmp_path, days_kept=3, now=lambda: clock[0])
     assert len(store.backups()) == 1
     store.insert("providers", {"name": "a"})
     assert len(store.backups()) == 1  # not a day yet
@@ -293,7 +293,7 @@ def test_backups_are_taken_on_start_and_daily_and_rotate(tmp_path):
 
 def test_stale_temporary_files_are_removed_on_start(tmp_path):
     open_store(tmp_path)
-    leftover = tmp_path / "finder.json.tmp-123-456"
+    leftover = tmp_path / "finder.json.tmp-4194305-456"  # above any pid Linux gives out
     leftover.write_text("half")
     open_store(tmp_path)
     assert not leftover.exists()

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder import create_app
-from finder.store import SCHEMA_VERSION
+from finder.store import SCHEMA_VERSION, read_data_file
 from support import add_provider, form_values, save_field, start_call
 
 
@@ -206,7 +206,7 @@ def test_restoring_backs_up_first_and_can_be_undone(client, people, tmp_path):
     page = other.post(url, follow_redirects=True).get_data(as_text=True)
     assert "Restored 3 providers and 3 calls from finder-data.json." in page
     backup = re.search(r"kept in the backup (finder-[\w-]+\.json)", page).group(1)
-    assert json.loads((store.backup_folder / backup).read_text()) == before
+    assert read_data_file(store.backup_folder / backup) == before
     assert "Dr Current" not in text_of(page)
     undo = re.search(r'<form method="post" action="(/import-export/restore/undo/[^"]+)">',
                      page).group(1)

@@ -9,25 +9,27 @@ import datetime as dt
 import json
 import os
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from filelock import FileLock
 
+from finder.store import backups as backup_files
 from finder.store import data_format as formats
-from finder.store import files
+from finder.store import files, journal
 from finder.store.data_format import META_ID, META_TABLE, DamagedDataError, StorageError
+from finder.store.snapshot import INTEGRITY_TABLE, SnapshotStorage, read_snapshot
 
-__all__ = ["Store", "restore_backup", "SNAPSHOT_NAME", "JOURNAL_NAME", "LOCK_NAME",
-           "BACKUP_DIR"]
+__all__ = ["Store", "restore_backup", "SNAPSHOT_NAME", "JOURNAL_NAME", "CONFIRMED_NAME",
+           "LOCK_NAME", "BACKUP_DIR"]
 
 SNAPSHOT_NAME = "finder.json"
 JOURNAL_NAME = "finder.journal"
+CONFIRMED_NAME = "finder.confirmed"
 LOCK_NAME = "finder.lock"
 BACKUP_DIR = "backups"
 COMPACT_MIN_BYTES = 1 << 20
-DEFAULT_BACKUPS_KEPT = 14
 BACKUP_EVERY = dt.timedelta(days=1)
 
 
@@ -63,12 +65,13 @@ class Store:
     """
 
     def __init__(self, folder: Path, *, indexes: Mapping[str, list[str]] | None = None,
-                 backups_kept: int = DEFAULT_BACKUPS_KEPT, now=None):
+                 days_kept: int = backup_files.DAYS_KEPT, now=None):
         self.folder = Path(folder)
         self.snapshot_path = self.folder / SNAPSHOT_NAME
         self.journal_path = self.folder / JOURNAL_NAME
+        self.confirmed_path = self.folder / CONFIRMED_NAME
         self.backup_folder = self.folder / BACKUP_DIR
-        self.backups_kept = backups_kept
+        self.days_kept = days_kept
         self._now = now or (lambda: dt.datetime.now(dt.timezone.utc))
         self._index_fields = {t: list(f) for t, f in (indexes or {}).items()}
         self._indexes: dict[tuple[str, str], _Index] = {}
@@ -81,65 +84,135 @@ class Store:
         self._snapshot_identity: tuple | None = None
         self._journal_identity: tuple | None = None
         self._journal_offset = 0
+        self._sequence = 0  # the number of the last save in memory
         self._last_backup_at: dt.datetime | None = None
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._file_lock = FileLock(self.folder / LOCK_NAME)
         self._open()
 
     # -- opening, migrating, compacting ---------------------------------------------------
 
     def _open(self) -> None:
-        with self._file_lock:
-            self._remove_stale_temporary_files()
-            if not self.snapshot_path.exists() and not self.journal_path.exists():
+        self._check_folder()
+        with self._locked():
+            files.remove_stray_temporary_files(self.folder)
+            if self.backup_folder.is_dir():
+                files.remove_stray_temporary_files(self.backup_folder)
+            if self._is_new_folder():
                 self._start_empty()
-            self._load_all()
+            legacy = self._load_all()
+            # Only now that every byte has been checked may anything be rewritten.
             self._migrate_if_needed()
-            if self._journal_offset or not self.journal_path.exists():
+            if legacy or self._journal_offset:
                 self._compact()
             self.backup("start")
 
-    def _remove_stale_temporary_files(self) -> None:
-        for leftover in self.folder.glob("*.tmp-*"):
-            leftover.unlink(missing_ok=True)
+    def _write_failed(self, error: OSError, what: str) -> StorageError:
+        return StorageError(
+            f"Could not {what} in {self.folder}: {error.strerror or error}. Every confirmed "
+            "save is still on disk. Free some space or make the folder writable, then try "
+            "again.")
+
+    def _check_folder(self) -> None:
+        """Refuse, in words, a data folder holding something of the wrong kind."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except FileExistsError:
+            raise StorageError(_wrong_kind(self.folder, "folder")) from None
+        except OSError as error:
+            raise StorageError(f"Could not make the data folder {self.folder}: "
+                               f"{error.strerror}.") from error
+        for name in (SNAPSHOT_NAME, JOURNAL_NAME, CONFIRMED_NAME, LOCK_NAME):
+            path = self.folder / name
+            if path.exists() and not path.is_file():
+                raise StorageError(_wrong_kind(path, "file"))
+        if self.backup_folder.exists() and not self.backup_folder.is_dir():
+            raise StorageError(_wrong_kind(self.backup_folder, "folder"))
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The file lock that keeps other processes out; a calm error if it cannot be had."""
+        try:
+            self._file_lock.acquire()
+        except OSError as error:
+            raise StorageError(
+                f"Could not use the lock file {self.folder / LOCK_NAME}: "
+                f"{error.strerror or error}. Check that the data folder can be written."
+            ) from error
+        try:
+            yield
+        finally:
+            self._file_lock.release()
+
+    def _is_new_folder(self) -> bool:
+        if self.snapshot_path.exists() or journal.read_confirmed(self.confirmed_path):
+            return False
+        return not self.journal_path.exists() or self.journal_path.stat().st_size == 0
 
     def _start_empty(self) -> None:
+        # The journal first: a crash before the snapshot leaves a folder that is still new.
         meta = {"schema_version": formats.SCHEMA_VERSION, "id_counters": {}}
-        formats.SnapshotStorage(self.snapshot_path).write({META_TABLE: {META_ID: meta}})
-
-    def _load_all(self) -> None:
-        """Read the snapshot and replay the whole journal into memory."""
-        if not self.snapshot_path.exists():
-            raise DamagedDataError(self._damage_message(
-                f"{self.snapshot_path} is missing but its journal is still there."))
         try:
-            tables = formats.read_data_file(self.snapshot_path)
+            files.write_file_atomically(self.journal_path, b"")
+            SnapshotStorage(self.snapshot_path).write(
+                {INTEGRITY_TABLE: {"1": {"sequence": 0}}, META_TABLE: {META_ID: meta}})
+        except OSError as error:
+            raise self._write_failed(error, "start a new data file") from error
+
+    def _load_all(self) -> bool:
+        """Read and check the snapshot and the whole journal, and only then put them in
+        memory. True when the snapshot is from before snapshots carried a checksum."""
+        try:
+            if not self.snapshot_path.exists():
+                raise DamagedDataError(f"{self.snapshot_path} is missing.")
+            tables, folded = read_snapshot(self.snapshot_path)
+            snapshot_identity = files.identity(self.snapshot_path)
+            journal_identity = files.identity(self.journal_path)
+            if journal_identity is None and folded is not None:
+                raise DamagedDataError(
+                    f"{self.journal_path} is missing, but {self.snapshot_path} says that "
+                    "saves are written there.")
+            replay = journal.read_entries(self._journal_bytes(0), after=folded or 0,
+                                          from_snapshot=True)
+            confirmed = journal.read_confirmed(self.confirmed_path)
+            if confirmed is not None and confirmed > replay.last:
+                raise DamagedDataError(
+                    f"{self.journal_path} ends at save {replay.last}, but save {confirmed} "
+                    f"was confirmed ({self.confirmed_path} says so): its last lines are "
+                    "missing.")
+        except journal.JournalDamage as damage:
+            raise DamagedDataError(self._damage_message(f"{self.journal_path} {damage}")) \
+                from damage
         except DamagedDataError as error:
             raise DamagedDataError(self._damage_message(str(error))) from error
         self._tables = tables
-        self._snapshot_identity = files.identity(self.snapshot_path)
-        self._journal_offset = 0
-        self._journal_identity = files.identity(self.journal_path)
         self._rebuild_indexes()
-        self._replay_journal()  # keeps the indexes in step as it applies each line
+        for entry in replay.entries:
+            self._apply(entry)
+        self._snapshot_identity, self._journal_identity = snapshot_identity, journal_identity
+        self._journal_offset, self._sequence = replay.length, replay.last
+        return folded is None
+
+    def _journal_bytes(self, offset: int) -> bytes:
+        try:
+            with open(self.journal_path, "rb") as journal_file:
+                journal_file.seek(offset)
+                return journal_file.read()
+        except FileNotFoundError:
+            return b""
 
     def _replay_journal(self) -> None:
-        """Apply the journal's lines after the offset already applied."""
+        """Apply the lines other processes added to the journal since we last read it."""
         try:
-            with open(self.journal_path, "rb") as journal:
-                journal.seek(self._journal_offset)
-                lines = journal.readlines()
-        except FileNotFoundError:
-            return
-        for number, line in enumerate(lines):
-            entry = formats.decode_journal_line(line)
-            if entry is None:
-                if number == len(lines) - 1:
-                    break  # cut off by a crash before it was confirmed: never acknowledged
-                raise DamagedDataError(self._damage_message(
-                    f"{self.journal_path} has a damaged line in the middle."))
+            replay = journal.read_entries(self._journal_bytes(self._journal_offset),
+                                          after=self._sequence, from_snapshot=False,
+                                          first_byte=self._journal_offset)
+        except journal.JournalDamage as damage:
+            raise DamagedDataError(self._damage_message(f"{self.journal_path} {damage}")) \
+                from damage
+        for entry in replay.entries:
             self._apply(entry)
-            self._journal_offset += len(line)
+        self._journal_offset += replay.length
+        self._sequence = replay.last
         self._journal_identity = files.identity(self.journal_path)
 
     def _apply(self, entry: dict) -> None:
@@ -165,9 +238,16 @@ class Store:
         self._compact()
 
     def _compact(self) -> None:
-        """Fold the journal into a new snapshot, then start an empty journal."""
-        formats.SnapshotStorage(self.snapshot_path).write(self._tables)
-        files.write_file_atomically(self.journal_path, b"")
+        """Fold the journal into a new snapshot, then start an empty journal. A crash
+        between the two leaves saves in the journal that the snapshot already holds: their
+        numbers tell, and they are skipped."""
+        integrity = {"1": {"sequence": self._sequence}}
+        try:
+            SnapshotStorage(self.snapshot_path).write(
+                {**self._tables, INTEGRITY_TABLE: integrity})
+            files.write_file_atomically(self.journal_path, b"")
+        except OSError as error:
+            raise self._write_failed(error, "fold the journal into the snapshot") from error
         self._snapshot_identity = files.identity(self.snapshot_path)
         self._journal_identity = files.identity(self.journal_path)
         self._journal_offset = 0
@@ -181,27 +261,21 @@ class Store:
         Nested transactions join the outermost one. If the body raises, or the commit cannot
         be written, the changes are dropped and the error goes on to the caller.
         """
-        with self._thread_lock:
+        with self._thread_lock, (self._locked() if self._depth == 0 else nullcontext()):
             outermost = self._depth == 0
             if outermost:
-                self._file_lock.acquire()
+                self._catch_up()
+            self._depth += 1
             try:
+                yield self
                 if outermost:
-                    self._catch_up()
-                self._depth += 1
-                try:
-                    yield self
-                    if outermost:
-                        self._commit()
-                except BaseException:
-                    if outermost:
-                        self._roll_back()
-                    raise
-                finally:
-                    self._depth -= 1
+                    self._commit()
+            except BaseException:
+                if outermost:
+                    self._roll_back()
+                raise
             finally:
-                if outermost:
-                    self._file_lock.release()
+                self._depth -= 1
 
     @contextmanager
     def reading(self) -> Iterator["Store"]:
@@ -209,7 +283,7 @@ class Store:
         written since we last looked, which two stat calls tell. Writes need transaction()."""
         with self._thread_lock:
             if self._depth == 0 and self._reading_depth == 0 and self._changed_on_disk():
-                with self._file_lock:
+                with self._locked():
                     self._catch_up()
             self._reading_depth += 1
             try:
@@ -237,6 +311,8 @@ class Store:
         """Put a document under key (None removes it), undoably until the commit."""
         if self._depth == 0:
             raise RuntimeError("finder storage: writes must happen inside store.transaction()")
+        if table == INTEGRITY_TABLE:
+            raise ValueError(f"the table name {table!r} is kept for the snapshot's checksum")
         records = self._tables.setdefault(table, {})
         self._before.setdefault((table, key), records.get(key))
         self._unindex(table, key)
@@ -249,8 +325,8 @@ class Store:
     def _commit(self) -> None:
         if not self._before:
             return
-        entry = self._changes()
-        line, text = formats.encode_journal_line(entry)
+        entry = {"seq": self._sequence + 1, **self._changes()}
+        line, text = journal.encode_line(entry)
         try:
             self._append_to_journal(line)
         except OSError as error:
@@ -262,7 +338,15 @@ class Store:
         # Keep memory identical to disk, and out of reach of the caller's objects.
         self._before = {}
         self._apply(json.loads(text))
+        self._sequence += 1
+        self._record_confirmed()
         self._after_commit()
+
+    def _record_confirmed(self) -> None:
+        try:
+            journal.write_confirmed(self.confirmed_path, self._sequence)
+        except OSError:
+            pass  # only a witness: the save itself is on disk, and the next one writes it
 
     def _changes(self) -> dict:
         """The open transaction's changes as a journal entry."""
@@ -304,11 +388,14 @@ class Store:
         self._before = {}
 
     def _after_commit(self) -> None:
+        # The save is confirmed: a failure here must not report it as lost. Tried again
+        # after the next save.
         snapshot_size = self._snapshot_identity[2] if self._snapshot_identity else 0
-        if self._journal_offset > max(COMPACT_MIN_BYTES, snapshot_size):
-            self._compact()
-        if self._backup_due():
-            self.backup("daily")
+        with suppress(StorageError):
+            if self._journal_offset > max(COMPACT_MIN_BYTES, snapshot_size):
+                self._compact()
+            if self._backup_due():
+                self.backup("daily")
 
     def _next_id(self, table: str) -> int:
         # Ids are never reused, so a bookmark can never lead to a different record.
@@ -437,47 +524,56 @@ class Store:
             if self._before:
                 raise RuntimeError("replace_all cannot join a transaction with changes")
             kept = self.backup("before-replace")
-            self._tables = json.loads(formats.dump_tables(tables))
+            self._tables = json.loads(formats.dump_tables(
+                {name: table for name, table in tables.items() if name != INTEGRITY_TABLE}))
             self._rebuild_indexes()
+            # A number of its own, above every save in the journal it replaces.
+            self._sequence += 1
             try:
                 self._compact()
             except BaseException:
                 self._load_all()  # memory goes back to what is on disk
                 raise
+            self._record_confirmed()
             return kept
 
     # -- backups ------------------------------------------------------------------------
 
     def backup(self, reason: str = "manual") -> Path:
-        """Write a copy of all data to the backups folder and keep only the newest few."""
+        """Write a copy of all data to the backups folder, and let old copies go (see
+        finder.store.backups for which are kept)."""
         with self.transaction():
-            self.backup_folder.mkdir(exist_ok=True, mode=0o700)
-            stamp = self._now().strftime("%Y%m%d-%H%M%S-%f")
-            path = self.backup_folder / f"finder-{stamp}-{_safe_name(reason)}.json"
+            try:
+                self.backup_folder.mkdir(exist_ok=True, mode=0o700)
+            except FileExistsError:
+                raise StorageError(_wrong_kind(self.backup_folder, "folder")) from None
+            path = self.backup_folder / backup_files.backup_name(self._now(), reason)
             if self._journal_offset:
                 self._compact()
             # The snapshot now holds everything: copy the file rather than serialise the
             # data again, which would briefly need as much memory as the data themselves.
-            files.copy_file_atomically(self.snapshot_path, path)
+            try:
+                files.copy_file_atomically(self.snapshot_path, path)
+            except OSError as error:
+                raise self._write_failed(error, "write a backup") from error
             self._last_backup_at = self._now()
             self._prune_backups()
             return path
 
     def backups(self) -> list[Path]:
         """Backup files, newest first."""
-        if not self.backup_folder.exists():
-            return []
-        return sorted(self.backup_folder.glob("finder-*.json"), reverse=True)
+        return backup_files.backups_in(self.backup_folder)
 
     def _prune_backups(self) -> None:
-        for old in self.backups()[self.backups_kept:]:
+        for old in backup_files.backups_to_delete(self.backups(), self._now().date(),
+                                                  days_kept=self.days_kept):
             old.unlink(missing_ok=True)
 
     def _backup_due(self) -> bool:
         return self._last_backup_at is None or self._now() - self._last_backup_at > BACKUP_EVERY
 
     def _damage_message(self, problem: str) -> str:
-        good = formats.newest_good_backup(self.backup_folder)
+        good = backup_files.newest_good_backup(self.backup_folder)
         if good is None:
             advice = "No good backup was found in " f"{self.backup_folder}."
         else:
@@ -500,7 +596,7 @@ def restore_backup(folder: Path, backup_file: Path) -> Path | None:
     request because the snapshot changed.
     """
     # Refuses a damaged or newer backup before anything is touched.
-    tables = formats.migrate_tables(formats.read_data_file(backup_file))
+    tables = formats.migrate_tables(read_snapshot(backup_file)[0])
     folder = Path(folder)
     try:
         store = Store(folder)
@@ -514,12 +610,19 @@ def _replace_damaged_data(folder: Path, tables: dict) -> Path:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
         aside = folder / f"damaged-{stamp}"
         aside.mkdir(mode=0o700)
-        for name in (SNAPSHOT_NAME, JOURNAL_NAME):
+        for name in (SNAPSHOT_NAME, JOURNAL_NAME, CONFIRMED_NAME):
             if (folder / name).exists():
                 os.replace(folder / name, aside / name)
-        formats.SnapshotStorage(folder / SNAPSHOT_NAME).write(tables)
         files.write_file_atomically(folder / JOURNAL_NAME, b"")
+        SnapshotStorage(folder / SNAPSHOT_NAME).write(
+            {**tables, INTEGRITY_TABLE: {"1": {"sequence": 0}}})
         return aside
+
+
+def _wrong_kind(path: Path, expected: str) -> str:
+    found = "a folder" if path.is_dir() else "a file" if path.is_file() else "not a file"
+    return (f"{path} should be a {expected}, but it is {found}. finder has changed nothing. "
+            f"Move it out of {path.parent}, then start finder again.")
 
 
 def _without_id(document: Mapping) -> dict:
@@ -528,10 +631,6 @@ def _without_id(document: Mapping) -> dict:
 
 def _hashable(value: Any) -> Any:
     return json.dumps(value, sort_keys=True) if isinstance(value, (list, dict)) else value
-
-
-def _safe_name(text: str) -> str:
-    return "".join(c if c.isalnum() or c == "-" else "-" for c in text)[:40]
 
 
 def _truncate_quietly(fd: int, length: int) -> None:

@@ -5,11 +5,13 @@ no Flask here; the rest of finder.store builds on these.
 from __future__ import annotations
 
 import os
-import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["write_all", "fsync_folder", "write_file_atomically", "copy_file_atomically",
+__all__ = ["write_all", "write_all_at", "fsync_folder", "temporary_file", "install",
+           "write_file_atomically", "copy_file_atomically", "remove_stray_temporary_files",
            "identity"]
 
 
@@ -19,6 +21,14 @@ def write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def write_all_at(fd: int, data: bytes, offset: int) -> None:
+    """Write every byte at offset, without moving the file position."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
 
 
 def fsync_folder(folder: Path) -> None:
@@ -32,36 +42,75 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Replace path with data so that a crash leaves either the old or the new file whole."""
-    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+TEMPORARY_MARK = ".tmp-"
+
+
+@contextmanager
+def temporary_file(path: Path) -> Iterator[tuple[int, Path]]:
+    """A new owner-only file beside path to write through the fd given, fsynced when the
+    block ends and removed if it raises. `install` then puts it in path's place."""
+    temporary = path.with_name(
+        f"{path.name}{TEMPORARY_MARK}{os.getpid()}-{threading.get_ident()}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        write_all(fd, data)
+        yield fd, temporary
         os.fsync(fd)
     except BaseException:
         os.close(fd)
         temporary.unlink(missing_ok=True)
         raise
     os.close(fd)
-    os.replace(temporary, path)
+
+
+def install(temporary: Path, path: Path) -> None:
+    """Rename a finished temporary file over path, durably: a crash leaves the old file or
+    the new one, whole."""
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     fsync_folder(path.parent)
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Replace path with data so that a crash leaves either the old or the new file whole."""
+    with temporary_file(path) as (fd, temporary):
+        write_all(fd, data)
+    install(temporary, path)
 
 
 def copy_file_atomically(source: Path, target: Path) -> None:
     """Copy source over target in the same all-or-nothing way, a megabyte at a time."""
-    temporary = target.with_name(f"{target.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    with temporary_file(target) as (fd, temporary), open(source, "rb") as reader:
+        while chunk := reader.read(1 << 20):
+            write_all(fd, chunk)
+    install(temporary, target)
+
+
+def remove_stray_temporary_files(folder: Path) -> None:
+    """Delete temporary files left in folder by a process that was killed while writing
+    one. Those of a process still running are its work in progress and stay."""
+    for leftover in folder.glob(f"*{TEMPORARY_MARK}*"):
+        writer = leftover.name.rpartition(TEMPORARY_MARK)[2].split("-")[0]
+        if writer.isdigit() and _process_running(int(writer)):
+            continue
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass  # in use (Windows) or not ours to remove: harmless, tried again next start
+
+
+def _process_running(pid: int) -> bool:
+    if os.name == "nt":
+        return False  # Windows refuses to delete a file still open instead
     try:
-        with open(source, "rb") as reader, open(temporary, "wb") as writer:
-            os.chmod(temporary, 0o600)
-            shutil.copyfileobj(reader, writer, 1 << 20)
-            writer.flush()
-            os.fsync(writer.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    os.replace(temporary, target)
-    fsync_folder(target.parent)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def identity(path: Path) -> tuple | None:

@@ -149,8 +149,8 @@ def undo_restore(backup: str):
     """Put back the data a restore replaced (that restore is itself backed up first)."""
     path = services().store.backup_folder / backup
     if not BACKUP_NAME.match(backup) or not path.exists():
-        abort(404, description="That backup is no longer there (finder keeps the newest 14). "
-                               "Your data are unchanged.")
+        abort(404, description="That backup is no longer there (finder keeps one a day for "
+                               "14 days). Your data are unchanged.")
     if ConfirmForm().validate_on_submit():
         try:
             tables = read_data_file(path)
