@@ -91,6 +91,14 @@ def test_a_damaged_checksum_record_does_not_pass_for_an_older_snapshot(tmp_path)
     assert_start_up_refused(tmp_path, "damaged at its start")
 
 
+def test_a_snapshot_that_lost_its_checksum_record_does_not_pass_for_an_older_one(tmp_path):
+    folder_with_saves(tmp_path).close()
+    tables = json.loads((tmp_path / "finder.json").read_text())
+    del tables["snapshot"]
+    (tmp_path / "finder.json").write_text(json.dumps(tables))
+    assert_start_up_refused(tmp_path, "has lost its checksum record")
+
+
 def test_a_deleted_journal_stops_start_up(tmp_path):
     folder_with_saves(tmp_path)
     (tmp_path / "finder.journal").unlink()

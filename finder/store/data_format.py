@@ -9,17 +9,27 @@ import json
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["SCHEMA_VERSION", "MIGRATIONS", "META_TABLE", "META_ID", "StorageError",
+__all__ = ["SCHEMA_VERSION", "CHECKSUMS_SINCE", "MIGRATIONS", "META_TABLE", "META_ID",
+           "StorageError",
            "DamagedDataError", "check_schema", "check_tables", "migrate_tables",
            "dump_tables"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+CHECKSUMS_SINCE = 2  # the schema from which every data file carries a checksum
 META_TABLE = "meta"
 META_ID = "1"
 
+
+def _to_schema_2(tables: dict) -> dict:
+    """Schema 2 holds the same tables as schema 1; its files carry checksums and numbered
+    saves. The number changed so that an older finder refuses such a folder (as written by
+    a newer version) instead of rewriting the snapshot without keeping its checksum."""
+    return tables
+
+
 # Each schema version above 1 has a function here that upgrades the tables from the version
 # before it. They run at start-up, after a backup of the old data.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {2: _to_schema_2}
 
 
 class StorageError(Exception):
@@ -35,7 +45,8 @@ def check_schema(path: Path, tables) -> None:
     this version can read or migrate."""
     if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
         raise DamagedDataError(f"{path} does not hold finder's tables.")
-    schema = tables.get(META_TABLE, {}).get(META_ID, {}).get("schema_version")
+    meta = tables.get(META_TABLE, {}).get(META_ID)
+    schema = meta.get("schema_version") if isinstance(meta, dict) else None
     if not isinstance(schema, int):
         raise DamagedDataError(f"{path} has no schema version: it was not written by finder.")
     if schema > SCHEMA_VERSION:

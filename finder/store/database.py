@@ -19,7 +19,8 @@ from finder.store import backups as backup_files
 from finder.store import data_format as formats
 from finder.store import files, journal
 from finder.store.data_format import META_ID, META_TABLE, DamagedDataError, StorageError
-from finder.store.snapshot import INTEGRITY_TABLE, SnapshotStorage, read_snapshot
+from finder.store.snapshot import (INTEGRITY_TABLE, SnapshotStorage, read_data_file,
+                                   read_snapshot)
 
 __all__ = ["Store", "restore_backup", "SNAPSHOT_NAME", "JOURNAL_NAME", "CONFIRMED_NAME",
            "LOCK_NAME", "BACKUP_DIR"]
@@ -596,7 +597,7 @@ def restore_backup(folder: Path, backup_file: Path) -> Path | None:
     request because the snapshot changed.
     """
     # Refuses a damaged or newer backup before anything is touched.
-    tables = formats.migrate_tables(read_snapshot(backup_file)[0])
+    tables = read_data_file(backup_file)
     folder = Path(folder)
     try:
         store = Store(folder)

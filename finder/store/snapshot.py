@@ -20,7 +20,8 @@ from typing import Iterator
 from tinydb.storages import Storage
 
 from finder.store import files
-from finder.store.data_format import DamagedDataError, check_schema
+from finder.store.data_format import (CHECKSUMS_SINCE, META_ID, META_TABLE, DamagedDataError,
+                                      check_schema, migrate_tables)
 
 __all__ = ["SnapshotStorage", "INTEGRITY_TABLE", "read_snapshot", "read_data_file",
            "write_snapshot"]
@@ -132,11 +133,15 @@ def read_snapshot(path: Path) -> tuple[dict, int | None]:
     folded into it (None for a file written before snapshots had one)."""
     tables = SnapshotStorage(path).read()
     integrity = tables.pop(INTEGRITY_TABLE, None)
-    if integrity is None:
-        return tables, None
-    return tables, integrity["1"]["sequence"]
+    if integrity is not None:
+        return tables, integrity["1"]["sequence"]
+    if tables[META_TABLE][META_ID]["schema_version"] >= CHECKSUMS_SINCE:
+        raise DamagedDataError(f"{path} has lost its checksum record: it was damaged or "
+                               "changed after finder wrote it.")
+    return tables, None
 
 
 def read_data_file(path: Path) -> dict:
-    """The tables in a snapshot or backup file, checked; DamagedDataError if unfit."""
-    return read_snapshot(path)[0]
+    """The tables in a snapshot or backup file, checked and brought up to this version's
+    schema; DamagedDataError if unfit."""
+    return migrate_tables(read_snapshot(path)[0])
