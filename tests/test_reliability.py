@@ -63,6 +63,45 @@ def test_every_confirmed_save_survives_being_killed_at_random_moments(tmp_path):
     json.loads((folder / "finder.json").read_text())
 
 
+def _compacting_writer(folder, log_path, child) -> None:
+    """Runs in a forked child: like _crashing_writer, with the journal folded into a new
+    snapshot in the background after every few saves, so that compaction is nearly always
+    under way when the kill comes."""
+    Store._compaction_due = lambda store: store._journal_offset > 2_000
+    _crashing_writer(folder, log_path, child)
+
+
+@pytest.mark.slow
+def test_every_confirmed_save_survives_being_killed_during_compaction(tmp_path):
+    folder, log_path = tmp_path / "data", tmp_path / "confirmed.log"
+    store = Store(folder, indexes=STORE_INDEXES)
+    with store.transaction():  # a snapshot big enough that writing it takes a while
+        for number in range(3_000):
+            store.insert("providers", {"child": -1, "n": number, "notes": "y" * 300})
+    store.close()
+    randomness = random.Random(20261130)
+    kills, caught_compacting = 60, 0
+    for child in range(kills):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                _compacting_writer(folder, log_path, child)
+            finally:
+                os._exit(1)
+        _wait_for_growth(log_path, log_path.stat().st_size if log_path.exists() else 0)
+        time.sleep(randomness.uniform(0, 0.2))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        caught_compacting += bool(list(folder.glob("finder.json.tmp-*")))
+    survivor = Store(folder, indexes=STORE_INDEXES)  # every byte checks out, or this raises
+    stored = [(p["child"], p["n"]) for p in survivor.all("providers")]
+    logged = {tuple(map(int, line.split())) for line in log_path.read_text().splitlines()}
+    assert caught_compacting >= kills // 4  # the kills did land in the middle of compactions
+    assert set(logged) <= set(stored), f"lost: {sorted(set(logged) - set(stored))[:5]}"
+    assert len(stored) == len(set(stored))  # nothing doubled
+    assert not list(folder.glob("*.tmp-*"))  # the killed compactions' files are cleaned
+
+
 def _wait_for_growth(path, size, timeout=5.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

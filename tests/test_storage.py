@@ -5,6 +5,7 @@ import json
 import multiprocessing
 import os
 import threading
+import time
 
 import pytest
 
@@ -138,8 +139,59 @@ def test_journal_compacts_when_it_outgrows_the_snapshot(tmp_path, monkeypatch):
     doc_id = store.insert("providers", {"note": ""})
     for number in range(60):
         store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+    store.wait_for_background_work()
     assert (tmp_path / "finder.journal").stat().st_size < 3_000
     assert open_store(tmp_path).get("providers", doc_id)["n"] == 59
+
+
+def test_a_save_does_not_wait_for_the_journal_to_be_folded(tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"note": ""})
+    writing, release = threading.Event(), threading.Event()
+    write_snapshot = database.write_snapshot
+
+    def slow_write_snapshot(fd, data, after_chunk=None):
+        writing.set()
+        release.wait(10)  # a snapshot that takes as long as the test wants
+        write_snapshot(fd, data, after_chunk)
+
+    monkeypatch.setattr(database, "write_snapshot", slow_write_snapshot)
+    for number in range(60):
+        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+        if writing.is_set():
+            break
+    assert writing.wait(5), "the journal was never folded"
+    started = time.monotonic()
+    store.update("providers", doc_id, {"n": "while the snapshot is written"})
+    assert time.monotonic() - started < 1
+    release.set()
+    store.wait_for_background_work()
+    assert (tmp_path / "finder.journal").stat().st_size < 2_000
+    assert open_store(tmp_path).get("providers", doc_id)["n"] == "while the snapshot is written"
+
+
+def test_a_compaction_stopped_after_the_new_snapshot_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"note": ""})
+    write_file_atomically = files.write_file_atomically
+
+    def journal_cannot_be_emptied(path, data):
+        if path.name == "finder.journal":
+            raise OSError(28, "No space left on device")
+        write_file_atomically(path, data)
+
+    monkeypatch.setattr(files, "write_file_atomically", journal_cannot_be_emptied)
+    for number in range(30):
+        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+        store.wait_for_background_work()
+    assert b'"n":29' not in (tmp_path / "finder.json").read_bytes()  # folded before save 29
+    assert b'"n":' in (tmp_path / "finder.json").read_bytes()  # the new snapshot is in place
+    store.update("providers", doc_id, {"n": "after"})
+    monkeypatch.undo()
+    assert open_store(tmp_path).get("providers", doc_id)["n"] == "after"
+    assert store.get("providers", doc_id)["n"] == "after"
 
 
 def test_second_store_on_the_same_folder_sees_each_others_writes(tmp_path):
@@ -286,6 +338,7 @@ def test_backups_are_taken_on_start_and_daily_and_rotate(tmp_path):
     for day in range(1, 6):
         clock[0] += dt.timedelta(days=1, seconds=1)
         store.insert("providers", {"name": f"day {day}"})
+        store.wait_for_background_work()  # the daily backup is made beside the save
     assert len(store.backups()) == 3
     newest = json.loads(store.backups()[0].read_text())
     assert len(newest["providers"]) == 6

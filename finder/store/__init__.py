@@ -22,7 +22,11 @@ plain dicts in memory and a write-ahead journal on disk. A save appends one line
 journal and fsyncs it before it is confirmed, so its cost depends on the size of the change,
 not of the data. The snapshot is rewritten (temporary file, fsync, os.replace, fsync of the
 folder) at start-up and whenever the journal has grown past the snapshot's size, so replaying
-the journal stays cheap. At start every byte is checked before anything is rewritten: a last
+the journal stays cheap; the second happens in a thread of its own, never inside a save: it
+writes a frozen copy of the records (a dict per table: saves put new documents in place and
+never change stored ones) while saves go on, and holds the locks only to put the new file in
+place and move the saves made meanwhile into the new journal. The daily backup is written
+the same way. At start every byte is checked before anything is rewritten: a last
 line cut off by a crash was never confirmed and is dropped; damage anywhere else stops finder
 with the newest good backup named, rather than guessing.
 

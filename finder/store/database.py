@@ -7,11 +7,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import logging
 import os
 import threading
-from contextlib import contextmanager, nullcontext, suppress
+import time
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from filelock import FileLock
 
@@ -20,7 +22,7 @@ from finder.store import data_format as formats
 from finder.store import files, journal
 from finder.store.data_format import META_ID, META_TABLE, DamagedDataError, StorageError
 from finder.store.snapshot import (INTEGRITY_TABLE, SnapshotStorage, read_data_file,
-                                   read_snapshot)
+                                   read_snapshot, write_snapshot)
 
 __all__ = ["Store", "restore_backup", "SNAPSHOT_NAME", "JOURNAL_NAME", "CONFIRMED_NAME",
            "LOCK_NAME", "BACKUP_DIR"]
@@ -31,7 +33,11 @@ CONFIRMED_NAME = "finder.confirmed"
 LOCK_NAME = "finder.lock"
 BACKUP_DIR = "backups"
 COMPACT_MIN_BYTES = 1 << 20
+FLUSH_EVERY_BYTES = 4 << 20
 BACKUP_EVERY = dt.timedelta(days=1)
+RETRY_AFTER_SECONDS = 60.0
+
+_log = logging.getLogger(__name__)
 
 
 class _Index:
@@ -87,6 +93,8 @@ class Store:
         self._journal_offset = 0
         self._sequence = 0  # the number of the last save in memory
         self._last_backup_at: dt.datetime | None = None
+        self._worker: threading.Thread | None = None
+        self._retry_at = 0.0  # after background work failed, when to try it again
         self._file_lock = FileLock(self.folder / LOCK_NAME)
         self._open()
 
@@ -145,8 +153,8 @@ class Store:
             self._file_lock.release()
 
     def _is_new_folder(self) -> bool:
-        if self.snapshot_path.exists() or journal.read_confirmed(self.confirmed_path):
-            return False
+        if self.snapshot_path.exists() or self.confirmed_path.exists():
+            return False  # data were saved here: if the snapshot is gone, that is damage
         return not self.journal_path.exists() or self.journal_path.stat().st_size == 0
 
     def _start_empty(self) -> None:
@@ -389,14 +397,8 @@ class Store:
         self._before = {}
 
     def _after_commit(self) -> None:
-        # The save is confirmed: a failure here must not report it as lost. Tried again
-        # after the next save.
-        snapshot_size = self._snapshot_identity[2] if self._snapshot_identity else 0
-        with suppress(StorageError):
-            if self._journal_offset > max(COMPACT_MIN_BYTES, snapshot_size):
-                self._compact()
-            if self._backup_due():
-                self.backup("daily")
+        if self._compaction_due() or self._backup_due():
+            self._start_background_work()
 
     def _next_id(self, table: str) -> int:
         # Ids are never reused, so a bookmark can never lead to a different record.
@@ -413,6 +415,91 @@ class Store:
         if counters.get(table, 0) < doc_id:
             counters[table] = doc_id
             self._write(META_TABLE, META_ID, dict(self._meta(), id_counters=counters))
+
+    # -- work away from requests: compaction and the daily backup ------------------------
+
+    def _compaction_due(self) -> bool:
+        snapshot_size = self._snapshot_identity[2] if self._snapshot_identity else 0
+        return self._journal_offset > max(COMPACT_MIN_BYTES, snapshot_size)
+
+    def _start_background_work(self) -> None:
+        """Fold the journal or back up in a thread of its own, so that no save waits for a
+        whole snapshot to be written. One such thread at a time; it ends when done."""
+        if time.monotonic() < self._retry_at or (self._worker and self._worker.is_alive()):
+            return
+        self._worker = threading.Thread(target=self._do_background_work, daemon=True,
+                                        name=f"finder-store-{self.folder.name}")
+        self._worker.start()
+
+    def _do_background_work(self) -> None:
+        try:
+            # Saves made while one snapshot was written may call for the next one.
+            while self._compaction_due():
+                self._compact_in_background()
+            if self._backup_due():
+                self._back_up_in_background("daily")
+        except Exception as error:  # noqa: BLE001 - every save is in the journal still
+            self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
+            _log.warning("finder could not fold its journal or make a backup: %s", error)
+
+    def wait_for_background_work(self, timeout: float | None = None) -> None:
+        """Return once a compaction or backup running in the background is done."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    def _freeze(self) -> dict:
+        """The data as they are, for writing out without the locks: a dict per table is
+        enough, since a save puts new documents in place and never changes these."""
+        frozen = {name: dict(table) for name, table in self._tables.items()}
+        frozen[INTEGRITY_TABLE] = {"1": {"sequence": self._sequence}}
+        return frozen
+
+    def _compact_in_background(self) -> None:
+        """Like _compact, as crash-safe, but holding the locks only for moments: the new
+        snapshot is written from a frozen copy while saves go on, then put in place; saves
+        made meanwhile move into the new, short journal."""
+        with self._thread_lock, self._locked():
+            self._catch_up()
+            if not self._compaction_due():
+                return  # done meanwhile, by a backup or another process
+            frozen = self._freeze()
+            offset, snapshot_then = self._journal_offset, self._snapshot_identity
+            journal_then = self._journal_identity
+        with files.temporary_file(self.snapshot_path) as (fd, temporary):
+            write_snapshot(fd, frozen, _yielding_and_flushing(fd))
+        with self._thread_lock, self._locked():
+            try:
+                self._catch_up()
+            finally:
+                unchanged = (self._snapshot_identity == snapshot_then
+                             and _same_file(self._journal_identity, journal_then)
+                             and self._journal_offset >= offset)
+                if not unchanged:  # replaced meanwhile, or unreadable: this one is stale
+                    temporary.unlink(missing_ok=True)
+            if not unchanged:
+                return
+            later_saves = self._journal_bytes(offset)[: self._journal_offset - offset]
+            files.install(temporary, self.snapshot_path)
+            self._snapshot_identity = files.identity(self.snapshot_path)
+            # A crash here leaves the old journal: its first saves are in the new snapshot
+            # and are skipped by their numbers.
+            files.write_file_atomically(self.journal_path, later_saves)
+            self._journal_identity = files.identity(self.journal_path)
+            self._journal_offset = len(later_saves)
+
+    def _back_up_in_background(self, reason: str) -> None:
+        with self._thread_lock, self._locked():
+            self._catch_up()
+            frozen = self._freeze()
+            moment = self._now()
+        self.backup_folder.mkdir(exist_ok=True, mode=0o700)
+        path = self.backup_folder / backup_files.backup_name(moment, reason)
+        with files.temporary_file(path) as (fd, temporary):
+            write_snapshot(fd, frozen, _yielding_and_flushing(fd))
+        files.install(temporary, path)
+        self._last_backup_at = moment
+        self._prune_backups()
 
     # -- indexes ------------------------------------------------------------------------
 
@@ -584,6 +671,7 @@ class Store:
 
     def close(self) -> None:
         """Fold the journal into the snapshot so the folder holds one plain TinyDB file."""
+        self.wait_for_background_work()
         with self.transaction():
             if self._journal_offset:
                 self._compact()
@@ -624,6 +712,27 @@ def _wrong_kind(path: Path, expected: str) -> str:
     found = "a folder" if path.is_dir() else "a file" if path.is_file() else "not a file"
     return (f"{path} should be a {expected}, but it is {found}. finder has changed nothing. "
             f"Move it out of {path.parent}, then start finder again.")
+
+
+def _yielding_and_flushing(fd: int) -> Callable[[int], None]:
+    """For a file written beside running requests: let them have the interpreter after each
+    chunk, and push the file to disk every few megabytes, so that neither a request's turn
+    nor its own fsync waits behind a whole snapshot."""
+    unflushed = 0
+
+    def after_chunk(size: int) -> None:
+        nonlocal unflushed
+        unflushed += size
+        if unflushed >= FLUSH_EVERY_BYTES:
+            os.fsync(fd)
+            unflushed = 0
+        time.sleep(0)
+
+    return after_chunk
+
+
+def _same_file(identity: tuple | None, earlier: tuple | None) -> bool:
+    return identity is not None and earlier is not None and identity[0] == earlier[0]
 
 
 def _without_id(document: Mapping) -> dict:

@@ -15,7 +15,7 @@ import json
 import re
 import zlib
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tinydb.storages import Storage
 
@@ -35,7 +35,7 @@ _CRC_FROM_END_OF_HEADER = len(b'00000000"}}')
 # keeps its header from matching: it must not pass for an older file without one.
 _HEADER_WORDS = (b'"snapshot"', b'"crc32"')
 _HEADER_REACH = 100
-_CHUNK_BYTES = 1 << 16
+_CHUNK_BYTES = 1 << 14
 
 
 class SnapshotStorage(Storage):
@@ -79,9 +79,11 @@ class SnapshotStorage(Storage):
         files.install(temporary, self.path)
 
 
-def write_snapshot(fd: int, data: dict) -> None:
+def write_snapshot(fd: int, data: dict,
+                   after_chunk: Callable[[int], None] | None = None) -> None:
     """Write data, with its "snapshot" record, to a new file open at fd, a chunk at a time
-    (memory stays small however large the data), and its checksum last."""
+    (memory stays small however large the data), and its checksum last. after_chunk, if
+    given, is called with each chunk's size once it is written."""
     sequence = data[INTEGRITY_TABLE]["1"]["sequence"]
     header = _HEADER % (sequence, 0)
     files.write_all(fd, header)
@@ -90,11 +92,15 @@ def write_snapshot(fd: int, data: dict) -> None:
     for chunk in _body_chunks(tables):
         files.write_all(fd, chunk)
         checksum = zlib.crc32(chunk, checksum)
+        if after_chunk is not None:
+            after_chunk(len(chunk))
     files.write_all_at(fd, b"%08x" % checksum, len(header) - _CRC_FROM_END_OF_HEADER)
 
 
 def _body_chunks(tables: dict) -> Iterator[bytes]:
-    """What follows the header: ',"name":{"id":{...},...},...}', in chunks of about 64 KB."""
+    """What follows the header: ',"name":{"id":{...},...},...}', in chunks of about 16 KB
+    (small, so that a thread writing a snapshot in the background lets go of the
+    interpreter often)."""
     dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     parts: list[str] = []
     size = 0
