@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from finder.directory import STORE_INDEXES
-from finder.storage import Store
+from finder.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import free_port, wait_listening  # noqa: E402

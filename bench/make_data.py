@@ -9,14 +9,14 @@ written as one snapshot: going through the app would take minutes of fsyncs at 2
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from pathlib import Path
 
 from finder import bundled_path
 from finder.content import load_content
 from finder.scoring import SCORING_REVISION, standing_for, summary_of
-from finder.storage import SCHEMA_VERSION
+from finder.store import SCHEMA_VERSION
+from finder.store.snapshot import INTEGRITY_TABLE, SnapshotStorage
 
 FIRST = ["Ann", "Marco", "Kim", "Priya", "Tom", "Lena", "Omar", "Grace", "Ivan", "Rosa"]
 LAST = ["Lee", "Ruiz", "Park", "Shah", "Berg", "Novak", "Haddad", "Okafor", "Silva", "Moreau"]
@@ -99,7 +99,9 @@ def write_data_folder(folder: Path, providers: int, calls: int) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     tables = build_tables(providers, calls)
-    (folder / "finder.json").write_text(json.dumps(tables, separators=(",", ":")))
+    (folder / "finder.journal").write_bytes(b"")
+    snapshot = {**tables, INTEGRITY_TABLE: {"1": {"sequence": 0}}}
+    SnapshotStorage(folder / "finder.json").write(snapshot)
     return folder
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from finder.checklist import Checklist, checklist_from_data
 from finder.interview_fields import Edit, apply_edit, parse_field, read_field
 from finder.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
-from finder.storage import Store
+from finder.store import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
 

@@ -12,7 +12,7 @@ from finder.checklist import Checklist
 from finder.content import Content
 from finder.directory import STORE_INDEXES, Directory
 from finder.scoring import SCORING_REVISION
-from finder.storage import Store
+from finder.store import Store
 
 __all__ = ["Services", "init_app", "services", "content", "directory", "verdict_names"]
 

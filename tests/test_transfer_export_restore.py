@@ -13,7 +13,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder import create_app
-from finder.storage import SCHEMA_VERSION
+from finder.store import SCHEMA_VERSION, read_data_file
 from support import add_provider, form_values, save_field, start_call
 
 
@@ -196,6 +196,17 @@ def test_the_preview_says_what_the_file_holds_and_what_it_replaces(client, peopl
     assert [p["name"] for p in app.extensions["finder"].directory.providers()] == ["Dr Current"]
 
 
+def test_an_export_from_the_release_before_schema_2_is_restored_and_migrated(
+        client, people, tmp_path):
+    document = json.loads(client.get("/import-export/finder-data.json").data)
+    document["tables"]["meta"]["1"]["schema_version"] = 1  # as finder 0.1 wrote it
+    app, other = fresh_client(tmp_path)
+    url, _ = restore_through_the_pages(other, json.dumps(document).encode())
+    page = other.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "Restored 3 providers and 3 calls from finder-data.json." in page
+    assert app.extensions["finder"].store.meta("schema_version") == SCHEMA_VERSION
+
+
 def test_restoring_backs_up_first_and_can_be_undone(client, people, tmp_path):
     exported = client.get("/import-export/finder-data.json").data
     app, other = fresh_client(tmp_path)
@@ -206,7 +217,7 @@ def test_restoring_backs_up_first_and_can_be_undone(client, people, tmp_path):
     page = other.post(url, follow_redirects=True).get_data(as_text=True)
     assert "Restored 3 providers and 3 calls from finder-data.json." in page
     backup = re.search(r"kept in the backup (finder-[\w-]+\.json)", page).group(1)
-    assert json.loads((store.backup_folder / backup).read_text()) == before
+    assert read_data_file(store.backup_folder / backup) == before
     assert "Dr Current" not in text_of(page)
     undo = re.search(r'<form method="post" action="(/import-export/restore/undo/[^"]+)">',
                      page).group(1)
@@ -274,8 +285,8 @@ BAD_FILES = {
         answers={"step_size": "fixed_mg"})), "call 1 has answers that finder cannot read"),
     "bad checklist": (lambda t: damage(t, lambda t: t["checklists"]["1"].update(data={})),
                       "checklist 1 cannot be read"),
-    "not a number": (lambda t: export_of(t).replace(b'"schema_version": 1',
-                                                    b'"schema_version": NaN'),
+    "not a number": (lambda t: export_of(t).replace(
+        b'"schema_version": %d' % SCHEMA_VERSION, b'"schema_version": NaN'),
                      "NaN is not a number finder can store"),
 }
 

@@ -21,7 +21,7 @@ from finder.providers.forms import ConfirmForm
 from finder.scoring import score_words
 from finder.security import replays_form_on_expired_token
 from finder.services import content, directory
-from finder.storage import StorageError
+from finder.store import StorageError
 
 __all__ = ["bp"]
 

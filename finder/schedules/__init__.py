@@ -21,7 +21,7 @@ from finder.schedules.presenting import ScheduleView, schedule_view
 from finder.schedules.proposals import InputError, proposal_from_inputs
 from finder.security import replays_form_on_expired_token, safe_next
 from finder.services import content, directory
-from finder.storage import StorageError
+from finder.store import StorageError
 from finder.taper_schedule import TaperData
 
 __all__ = ["bp", "taper_data", "attached_schedule", "AttachedSchedule"]

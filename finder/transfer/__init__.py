@@ -14,7 +14,7 @@ from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
 from finder.services import content, directory, services, verdict_names
 from finder.shortlist import shortlist_view
-from finder.storage import DamagedDataError, read_data_file
+from finder.store import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
 from finder.transfer.columns import IGNORE, TARGET_LABELS, guess_mapping, mapping_problems
 from finder.transfer.forms import (DataFileUploadForm, ListUploadForm, column_field_name,
@@ -149,8 +149,8 @@ def undo_restore(backup: str):
     """Put back the data a restore replaced (that restore is itself backed up first)."""
     path = services().store.backup_folder / backup
     if not BACKUP_NAME.match(backup) or not path.exists():
-        abort(404, description="That backup is no longer there (finder keeps the newest 14). "
-                               "Your data are unchanged.")
+        abort(404, description="That backup is no longer there (finder keeps one a day for "
+                               "14 days). Your data are unchanged.")
     if ConfirmForm().validate_on_submit():
         try:
             tables = read_data_file(path)

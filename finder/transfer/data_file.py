@@ -16,7 +16,8 @@ from pathlib import Path
 
 from finder.checklist import ChecklistError, checklist_from_data
 from finder.directory import Directory
-from finder.storage import SCHEMA_VERSION, DamagedDataError, Store, read_data_file
+from finder.store import (SCHEMA_VERSION, DamagedDataError, Store, migrate_tables,
+                          read_data_file)
 
 __all__ = ["FORMAT", "VERSION", "DataFileProblem", "DataFileSummary", "export_document",
            "export_bytes", "parse_export", "summarise", "restore"]
@@ -65,7 +66,7 @@ def parse_export(raw: bytes, current_checklist_version: int) -> tuple[dict, Data
         raise DataFileProblem(
             f"This export was made by a newer version of finder (file format {version!r}; this "
             f"finder reads up to {VERSION}). Update finder, then restore it.")
-    tables = document.get("tables")
+    tables = _brought_up_to_date(document.get("tables"))
     _check_tables(tables, current_checklist_version)
     return tables, summarise(tables, document.get("exported_at"))
 
@@ -106,6 +107,18 @@ def _load_json(raw: bytes):
         raise DataFileProblem(
             f"This file is not a finder export: it is not valid JSON ({error.args[0]}). If it "
             "is a list of providers (CSV), use “Import a list” instead.") from error
+
+
+def _brought_up_to_date(tables):
+    """Tables exported by an older finder, migrated to this schema; anything else as it is,
+    for the checks that follow to judge."""
+    try:
+        schema = tables[META]["1"]["schema_version"]
+    except (TypeError, KeyError):
+        return tables
+    if type(schema) is int and 0 < schema < SCHEMA_VERSION:
+        return migrate_tables(tables)
+    return tables
 
 
 def _refuse_constant(name: str):
