@@ -15,7 +15,7 @@ from pathlib import Path
 
 from finder import bundled_path
 from finder.content import load_content
-from finder.scoring import SCORING_REVISION, standing_for, summary_of
+from finder.domain.scoring import SCORING_REVISION, standing_for, summary_of
 from finder.storage import SCHEMA_VERSION
 
 FIRST = ["Ann", "Marco", "Kim", "Priya", "Tom", "Lena", "Omar", "Grace", "Ivan", "Rosa"]

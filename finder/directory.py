@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any, Callable
 
-from finder.checklist import Checklist, checklist_from_data
-from finder.interview_fields import Edit, apply_edit, parse_field, read_field
-from finder.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
+from finder.domain.checklist import Checklist, checklist_from_data
+from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
+from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
 from finder.storage import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask import Flask
 
-from finder.scoring import score_words
+from finder.domain.scoring import score_words
 
 __all__ = ["init_app", "call_labels", "first_upper", "human_date", "human_datetime",
            "SIGNAL_WORDS"]

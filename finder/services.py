@@ -8,10 +8,10 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from finder.checklist import Checklist
+from finder.domain.checklist import Checklist
 from finder.content import Content
 from finder.directory import STORE_INDEXES, Directory
-from finder.scoring import SCORING_REVISION
+from finder.domain.scoring import SCORING_REVISION
 from finder.storage import Store
 
 __all__ = ["Services", "init_app", "services", "content", "directory", "verdict_names"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import ChecklistError, checklist_from_data
+from finder.domain.checklist import ChecklistError, checklist_from_data
 from finder.content import ContentError, load_content
 from finder.content.checklist import checklist_from_toml
 

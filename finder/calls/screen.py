@@ -10,7 +10,7 @@ from typing import Any
 from flask import render_template, request
 
 from finder.calls.forms import end_status_choices, stored_call_form
-from finder.interview_fields import read_fields
+from finder.domain.interview_fields import read_fields
 from finder.presenting import call_labels
 from finder.services import content, directory
 

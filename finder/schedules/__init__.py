@@ -1,7 +1,7 @@
 """Schedule check: lay out a taper a clinician proposed, show its shape beside a
 share-of-current-dose curve, and keep it with the call where it was proposed.
 
-The arithmetic is finder.taper_schedule's and the chart finder.schedule_chart's; this
+The arithmetic is finder.domain.taper_schedule's and the chart finder.domain.schedule_chart's; this
 blueprint reads the form, keeps the inputs with a call, and offers to tick the red flag a
 fixed-mg schedule is evidence for. Every page says it is arithmetic, not a taper plan.
 """
@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from finder.interview_fields import parse_field, read_field
+from finder.domain.interview_fields import parse_field, read_field
 from finder.lookups import call_or_404
 from finder.presenting import call_labels
 from finder.providers.forms import ConfirmForm
 from finder.schedules.forms import schedule_form
 from finder.schedules.presenting import ScheduleView, schedule_view
-from finder.schedules.proposals import InputError, proposal_from_inputs
+from finder.domain.schedule_inputs import InputError, proposal_from_inputs
 from finder.security import replays_form_on_expired_token, safe_next
 from finder.services import content, directory
 from finder.storage import StorageError
-from finder.taper_schedule import TaperData
+from finder.domain.taper_schedule import TaperData
 
 __all__ = ["bp", "taper_data", "attached_schedule", "AttachedSchedule"]
 

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from finder.providers.forms import ConfirmForm
 from finder.services import content, directory, verdict_names
 from finder.shortlist.rows import shortlist_rows
-from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
+from finder.domain.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
 __all__ = ["bp", "shortlist_view", "COMPARE_MIN", "COMPARE_MAX"]
 

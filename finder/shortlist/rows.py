@@ -15,7 +15,7 @@ from typing import Callable
 from html import escape
 
 from finder.presenting import human_date, human_datetime
-from finder.scoring import score_words
+from finder.domain.scoring import score_words
 
 __all__ = ["ShortlistRow", "shortlist_rows"]
 

@@ -11,7 +11,7 @@ from finder.security import replays_form_on_expired_token
 from finder.services import directory
 from finder.summaries import bp
 from finder.summaries.printing import Printable, printable
-from finder.summaries.timeline_data import duration_words, is_empty, step_cuts
+from finder.domain.medication_timeline import duration_words, is_empty, step_cuts
 from finder.summaries.timeline_form import (MAX_STEPS, ROWS_ADDED, field_problems,
                                             timeline_form)
 

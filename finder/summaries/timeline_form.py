@@ -13,7 +13,7 @@ from wtforms import DateField, FieldList, Form, FormField, SelectField, StringFi
 from wtforms.validators import Length, Optional, ValidationError
 
 from finder.form_choices import as_choices
-from finder.summaries.timeline_data import DOSE_UNITS, parse_dose
+from finder.domain.medication_timeline import DOSE_UNITS, parse_dose
 
 __all__ = ["TimelineForm", "timeline_form", "field_problems", "MAX_MEDICATIONS", "MAX_STEPS",
            "ROWS_ADDED"]

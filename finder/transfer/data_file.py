@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder.checklist import ChecklistError, checklist_from_data
+from finder.domain.checklist import ChecklistError, checklist_from_data
 from finder.directory import Directory
 from finder.storage import SCHEMA_VERSION, DamagedDataError, Store, read_data_file
 
