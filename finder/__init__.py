@@ -45,10 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A broken file in data/ stops finder here, with a ContentError naming it.
     content = load_content(app.config["CONTENT_DIR"])
 
-    from finder import data_folder, preferences, presenting, security, services
+    from finder import app_data, data_folder, preferences, presenting, security
 
     data_folder.init_app(app)
-    services.init_app(app, content)
+    app_data.init_app(app, content)
     security.init_app(app)
     preferences.init_app(app)
     presenting.init_app(app)

@@ -16,11 +16,10 @@ from finder.calls.forms import (end_status_choices, field_value, interview_form,
                                 single_field_form)
 from finder.calls.screen import fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
-from finder.lookups import call_or_404, provider_or_404
+from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.providers.forms import ConfirmForm
 from finder.domain.scoring import score_words
 from finder.security import replays_form_on_expired_token
-from finder.services import content, directory
 from finder.storage import StorageError
 
 __all__ = ["bp"]

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from finder.domain.interview_fields import parse_field, read_field
-from finder.lookups import call_or_404
+from finder.app_data import call_or_404, content, directory
 from finder.presenting import call_labels
 from finder.providers.forms import ConfirmForm
 from finder.schedules.forms import schedule_form
 from finder.schedules.presenting import ScheduleView, schedule_view
 from finder.domain.schedule_inputs import InputError, proposal_from_inputs
 from finder.security import replays_form_on_expired_token, safe_next
-from finder.services import content, directory
 from finder.storage import StorageError
 from finder.domain.taper_schedule import TaperData
 

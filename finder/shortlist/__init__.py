@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from finder.providers.forms import ConfirmForm
-from finder.services import content, directory, verdict_names
+from finder.app_data import content, directory, verdict_names
 from finder.shortlist.rows import shortlist_rows
 from finder.domain.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 

@@ -12,9 +12,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
-from finder.lookups import provider_or_404
+from finder.app_data import content, directory, provider_or_404
 from finder.presenting import call_labels
-from finder.services import content, directory
 from finder.shortlist import shortlist_view
 from finder.summaries.printing import Printable, printable
 

@@ -12,7 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
 
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
-from finder.services import content, directory, services, verdict_names
+from finder.app_data import content, directory, services, verdict_names
 from finder.shortlist import shortlist_view
 from finder.storage import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 
 from finder.domain.checklist import Checklist
 from finder.content import Content
@@ -14,7 +14,8 @@ from finder.directory import STORE_INDEXES, Directory
 from finder.domain.scoring import SCORING_REVISION
 from finder.storage import Store
 
-__all__ = ["Services", "init_app", "services", "content", "directory", "verdict_names"]
+__all__ = ["Services", "init_app", "services", "content", "directory", "verdict_names",
+           "provider_or_404", "call_or_404"]
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,20 @@ def content() -> Content:
 
 def directory() -> Directory:
     return services().directory
+
+
+# -- a record by the id in the URL, or a calm 404 ------------------------------------------
+
+
+def provider_or_404(provider_id: int, *, include_deleted: bool = False) -> dict:
+    record = directory().provider(provider_id, include_deleted=include_deleted)
+    if record is None:
+        abort(404)
+    return record
+
+
+def call_or_404(call_id: int) -> dict:
+    record = directory().call(call_id)
+    if record is None:
+        abort(404)
+    return record
