@@ -1,5 +1,7 @@
-"""What every request needs, built once per app: the content from data/ and the directory
-over the user's store. Views reach them through the small functions here."""
+"""The app's data, held as flaskr's db.py holds its database: the content from data/ and
+the directory over the user's store, built once per app by `init_app`, and the small
+functions views reach them through, the `*_or_404` lookups beside them. Views never reach
+past the directory into the store."""
 
 from __future__ import annotations
 
@@ -14,12 +16,12 @@ from finder.directory import STORE_INDEXES, Directory
 from finder.domain.scoring import SCORING_REVISION
 from finder.storage import Store
 
-__all__ = ["Services", "init_app", "services", "content", "directory", "verdict_names",
+__all__ = ["AppData", "init_app", "content", "directory", "verdict_names",
            "provider_or_404", "call_or_404"]
 
 
 @dataclass(frozen=True)
-class Services:
+class AppData:
     content: Content
     store: Store
     directory: Directory
@@ -30,7 +32,7 @@ def init_app(app: Flask, content: Content) -> None:
     directory = Directory(store, content.checklist)
     directory.refresh_standings_if_rules_changed(
         f"{SCORING_REVISION}/{content.checklist.version}")
-    app.extensions["finder"] = Services(content, store, directory)
+    app.extensions["finder"] = AppData(content, store, directory)
     app.jinja_env.globals.update(
         vocabulary=content.vocabulary, sources=content.sources,
         verdict_names=verdict_names(content.checklist))
@@ -42,17 +44,18 @@ def verdict_names(checklist: Checklist | None = None) -> dict[str, str]:
     return {v["id"]: v["label"] for v in checklist.data["verdict"]["labels"]}
 
 
-def services() -> Services:
+def _app_data() -> AppData:
     return current_app.extensions["finder"]
 
 
 def content() -> Content:
     """The app's content from data/, as loaded and checked when the app was built."""
-    return services().content
+    return _app_data().content
 
 
 def directory() -> Directory:
-    return services().directory
+    """The user's providers and calls, and every change to them."""
+    return _app_data().directory
 
 
 # -- a record by the id in the URL, or a calm 404 ------------------------------------------

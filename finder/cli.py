@@ -249,7 +249,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     if not yes:
         click.confirm("Replace the data with this file?", abort=True)
     try:
-        kept = data_files.restore(store, Directory(store, checklist), tables)
+        kept = data_files.restore(Directory(store, checklist), tables)
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
     click.echo(f"Imported {data_file}. The data it replaced are kept in {kept}")

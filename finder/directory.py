@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Callable
 
 from finder.domain.checklist import Checklist, checklist_from_data
@@ -221,6 +222,14 @@ class Directory:
                 self._refresh_standing(call["provider_id"])
             return replace(edit, provider_id=call["provider_id"])
 
+    def edit_call_fields(self, call_id: int,
+                         edits: list[tuple[str, Any, int | None]]) -> dict[str, Edit]:
+        """Save several fields of a call, each (name, value, base_rev) as edit_call saves
+        one, in one transaction: all are on disk, or none. Returns each field's Edit."""
+        with self.store.transaction():
+            return {name: self.edit_call(call_id, name, value, base_rev)
+                    for name, value, base_rev in edits}
+
     def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
         """Mark a call ended and move its provider to a status, and to the follow-up date
         when one is given (an empty one keeps the provider's date)."""
@@ -392,6 +401,22 @@ class Directory:
         if call is None:
             raise LookupError(f"no call {call_id}")
         return call
+
+    # -- the whole data: export and restore ---------------------------------------------
+
+    def tables(self) -> dict[str, dict[str, dict]]:
+        """A copy of every table as stored: what an export holds."""
+        return self.store.tables()
+
+    def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:
+        """Make `tables` (checked, in stored form) the whole data, after a backup of what
+        was there; return that backup. Standings are as in `tables` until
+        refresh_all_standings."""
+        return self.store.replace_all(tables)
+
+    def backup_file(self, name: str) -> Path | None:
+        """The backup file called `name`, while the backups folder keeps it."""
+        return next((path for path in self.store.backups() if path.name == name), None)
 
     # -- import --------------------------------------------------------------------------
 

@@ -148,22 +148,21 @@ def _save_posted_form(call: dict, checklist):
     """Save each valid field the user changed; return the form, conflicts and any failure."""
     form = interview_form(checklist, content().vocabulary, request.form)
     form.validate()
-    conflicts: dict[str, Any] = {}
     if "csrf_token" in form.errors or g.get("expired_token"):
-        return form, conflicts, None
+        return form, {}, None
     state = _posted_state()
+    edits = [edit for edit in (_posted_edit(form[name], state.get(name))
+                               for name in field_names(checklist)) if edit is not None]
     try:
-        with directory().store.transaction():
-            for name in field_names(checklist):
-                conflict = _save_posted_field(call["id"], form[name], state.get(name))
-                if conflict is not None:
-                    conflicts[name] = conflict
+        saved = directory().edit_call_fields(call["id"], edits)
     except StorageError as error:
-        return form, conflicts, SAVE_FAILED.format(error=error)
+        return form, {}, SAVE_FAILED.format(error=error)
+    conflicts = {name: edit for name, edit in saved.items() if edit.outcome == "conflict"}
     return form, conflicts, None
 
 
-def _save_posted_field(call_id: int, field, drawn: list | None):
+def _posted_edit(field, drawn: list | None) -> tuple[str, Any, int | None] | None:
+    """(name, value, base revision) to save for a valid field the user changed, else None."""
     if field.errors:
         return None
     value = field_value(field)
@@ -172,8 +171,7 @@ def _save_posted_field(call_id: int, field, drawn: list | None):
         if fingerprint(value) == drawn[1]:
             return None  # untouched on this page: leave whatever is stored now
         base_rev = drawn[0]
-    edit = directory().edit_call(call_id, field.name, value, base_rev)
-    return edit if edit.outcome == "conflict" else None
+    return field.name, value, base_rev
 
 
 def _is_rev_and_fingerprint(drawn) -> bool:

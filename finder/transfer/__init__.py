@@ -12,7 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
 
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
-from finder.app_data import content, directory, services, verdict_names
+from finder.app_data import content, directory, verdict_names
 from finder.shortlist import shortlist_view
 from finder.storage import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
@@ -80,7 +80,7 @@ def shortlist_csv_download():
 @bp.route("/finder-data.json")
 def data_json():
     """Everything — providers, calls, checklists, settings — as one file."""
-    content = data_file.export_bytes(services().store.tables())
+    content = data_file.export_bytes(directory().tables())
     stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
     return _download(content, "application/json", f"finder-data-{stamp}.json")
 
@@ -124,7 +124,7 @@ def restore_preview(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            kept = data_file.restore(services().store, directory(), tables)
+            kept = data_file.restore(directory(), tables)
         except data_file.DataFileProblem as problem:
             abort(400, description=str(problem))
         name = pending.original_name(_data_dir(), token, "json")
@@ -134,7 +134,7 @@ def restore_preview(token: str):
                        f"from before are kept in the backup {kept.name}.",
                "undo": url_for("transfer.undo_restore", backup=kept.name)})
         return redirect(url_for("shortlist.index"))
-    current = data_file.summarise(services().store.tables())
+    current = data_file.summarise(directory().tables())
     return render_template("transfer/restore_preview.html", form=form, summary=summary,
                            current=current,
                            name=pending.original_name(_data_dir(), token, "json")), \
@@ -147,14 +147,14 @@ BACKUP_NAME = re.compile(r"^finder-[0-9-]+-before-replace\.json$")
 @bp.route("/restore/undo/<backup>", methods=["POST"])
 def undo_restore(backup: str):
     """Put back the data a restore replaced (that restore is itself backed up first)."""
-    path = services().store.backup_folder / backup
-    if not BACKUP_NAME.match(backup) or not path.exists():
+    path = directory().backup_file(backup) if BACKUP_NAME.match(backup) else None
+    if path is None:
         abort(404, description="That backup is no longer there (finder keeps the newest 14). "
                                "Your data are unchanged.")
     if ConfirmForm().validate_on_submit():
         try:
             tables = read_data_file(path)
-            data_file.restore(services().store, directory(), tables)
+            data_file.restore(directory(), tables)
         except (DamagedDataError, data_file.DataFileProblem) as problem:
             abort(400, description=f"Could not go back: {problem}")
         flash("Your data are back as they were before the restore.")
@@ -228,7 +228,7 @@ def _preview(token: str, form=None, anyway: set[int] | None = None):
         return render_template("transfer/columns.html", form=mapping_form_, token=token,
                                parsed=parsed, name=name), 400
     review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().store.all("providers"))
+                         directory().provider_records())
     return render_template(
         "transfer/preview.html", review=review, token=token, name=name,
         mapping=[(column_field_name(i), target) for i, target in enumerate(mapping)],
@@ -252,7 +252,7 @@ def import_list(token: str):
         abort(400, description="The column choices did not come through. Nothing was imported: "
                                "go back to the preview and press Import again.")
     review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().store.all("providers"))
+                         directory().provider_records())
     chosen = review.to_import(anyway)
     name = pending.original_name(_data_dir(), token, "csv")
     batch = secrets.token_urlsafe(12)
