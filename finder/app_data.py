@@ -29,7 +29,9 @@ class AppData:
 
 def init_app(app: Flask, content: Content) -> None:
     store = Store(Path(app.config["DATA_DIR"]), indexes=STORE_INDEXES)
-    directory = Directory(store, content.checklist)
+    vocabulary = content.vocabulary
+    directory = Directory(store, content.checklist,
+                          statuses_ending_follow_ups=vocabulary.statuses_ending_follow_ups())
     directory.refresh_standings_if_rules_changed(
         f"{SCORING_REVISION}/{content.checklist.version}")
     app.extensions["finder"] = AppData(content, store, directory)

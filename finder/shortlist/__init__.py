@@ -33,23 +33,19 @@ def shortlist_view(args, rows: list[dict] | None = None):
 
 @bp.route("/")
 def index():
-    records = directory().provider_records()
-    everyone = [p for p in records if not p.get("deleted_at")]
+    everyone, trashed = directory().providers_and_trash()
     filters, query, view = shortlist_view(request.args, everyone)
     today = dt.date.today().isoformat()
-    due = sorted((p for p in everyone
-                  if p.get("follow_up_on") and p["follow_up_on"] <= today
-                  and p.get("status") not in ("ruled_out", "booked")),
-                 key=lambda p: p["follow_up_on"])
     link_base = url_for("providers.show", provider_id=0)[:-1]  # one url_for, not one per row
     rows = shortlist_rows(view.rows, content().vocabulary, verdict_names(),
                           lambda provider_id: f"{link_base}{provider_id}")
     return render_template("shortlist/index.html", filters=filters, query=query, view=view,
-                           rows=rows, due=due, sorts=SORTS,
+                           rows=rows, due=directory().due_for_call_back(today, everyone),
+                           sorts=SORTS,
                            remove_links=_remove_links(filters, query),
                            today=today, ticked=set(request.args.getlist("id")),
                            view_args=_view_args(request.args),
-                           trashed=len(records) - len(everyone),
+                           trashed=len(trashed),
                            verdict_changes=directory().verdict_changes())
 
 

@@ -72,7 +72,7 @@ def parse_export(raw: bytes, current_checklist_version: int) -> tuple[dict, Data
 
 def summarise(tables: dict, exported_at: str | None = None) -> DataFileSummary:
     providers = list(tables.get(PROVIDERS, {}).values())
-    trashed = sum(1 for p in providers if p.get("deleted_at"))
+    trashed = sum(1 for p in providers if Directory.in_trash(p))
     return DataFileSummary(len(providers) - trashed, trashed, len(tables.get(CALLS, {})),
                            exported_at if isinstance(exported_at, str) else None)
 
