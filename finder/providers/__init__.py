@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from finder.app_data import content, directory, provider_or_404
-from finder.presenting import call_labels
+from finder.template_filters import call_labels
 from finder.providers.forms import ConfirmForm, provider_form
 from finder.security import replays_form_on_expired_token
 

@@ -14,10 +14,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from finder.domain.interview_fields import parse_field, read_field
 from finder.app_data import call_or_404, content, directory
-from finder.presenting import call_labels
+from finder.template_filters import call_labels
 from finder.providers.forms import ConfirmForm
 from finder.schedules.forms import schedule_form
-from finder.schedules.presenting import ScheduleView, schedule_view
+from finder.schedules.schedule_view import ScheduleView, schedule_view
 from finder.domain.schedule_inputs import InputError, proposal_from_inputs
 from finder.security import replays_form_on_expired_token, safe_next
 from finder.storage import StorageError
