@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from finder.data_folder import resolve_data_dir, write_password_hash, read_password_hash
+from finder.domain.words import plural
 from finder.storage import DamagedDataError, Store, restore_backup
 from finder.security import LOOPBACK_NAMES
 
@@ -257,8 +258,8 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
 
 def _holding(summary) -> str:
     trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
-    return (f"{summary.providers} provider{'s' * (summary.providers != 1)}{trashed} and "
-            f"{summary.calls} call{'s' * (summary.calls != 1)}")
+    return (f"{plural(summary.providers, 'provider')}{trashed} and "
+            f"{plural(summary.calls, 'call')}")
 
 
 @main.command("set-password")

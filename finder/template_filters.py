@@ -1,82 +1,22 @@
-"""How records are named on pages: call labels and dates in words. Registered as Jinja
-filters and used by views that need the same words."""
+"""The Jinja filters and globals every template may use: dates, counts and scores in words
+(finder.domain.words, finder.domain.scoring) and the words for an answer's signal."""
 
 from __future__ import annotations
-
-import datetime as dt
-from functools import lru_cache
 
 from flask import Flask
 
 from finder.domain.scoring import score_words
+from finder.domain.words import first_upper, human_date, human_datetime, plural, short_date
 
-__all__ = ["init_app", "call_labels", "first_upper", "human_date", "human_datetime",
-           "SIGNAL_WORDS"]
-
-
-# human_date and human_datetime are cached: the shortlist puts two dates in words on each of
-# thousands of rows, and at 5,000 providers the caches save 40-55 ms of its 180-280 ms
-# (measured side by side). Each answer follows from the text asked about alone, so no one's
-# text can reach another page through them.
-@lru_cache(maxsize=4096)
-def human_date(iso: str | None) -> str:
-    """'2026-11-25' -> 'Wed 25 Nov 2026'; anything unreadable comes back as it was."""
-    if not iso:
-        return ""
-    try:
-        day = dt.date.fromisoformat(iso[:10])
-        return f"{day:%a} {day.day} {day:%b %Y}"  # not %-d: Windows has no such code
-    except ValueError:
-        return iso
-
-
-def short_date(iso: str | None) -> str:
-    """'2026-11-25' -> '25 Nov 2026', for narrow columns; unreadable text comes back as is."""
-    try:
-        day = dt.date.fromisoformat((iso or "")[:10])
-    except ValueError:
-        return iso or ""
-    return f"{day.day} {day:%b %Y}"
-
-
-@lru_cache(maxsize=4096)
-def human_datetime(iso: str | None) -> str:
-    """'2026-11-25T14:05' -> 'Wed 25 Nov 2026, 14:05'."""
-    if not iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
-
+__all__ = ["init_app", "SIGNAL_WORDS"]
 
 # How an answer's signal (data/checklist.toml) reads on a badge: the call screen's own words.
 SIGNAL_WORDS = {"good": "Good sign", "partial": "Partly good", "bad": "Warning sign",
                 "unclear": "Unclear"}
 
 
-def first_upper(text: str) -> str:
-    """'call 2, Wed 25 Nov' -> 'Call 2, Wed 25 Nov' (Jinja's capitalize would lower the rest)."""
-    return text[:1].upper() + text[1:]
-
-
-def call_labels(calls: list[dict], vocabulary) -> dict[int, dict]:
-    """Each call's short name for pages: 'call 2, Wed 25 Nov 2026 (nurse)'."""
-    labels = {}
-    for number, call in enumerate(calls, start=1):
-        who = vocabulary.label("call_roles", call.get("spoke_with")) if call.get("spoke_with") else ""
-        label = f"call {number}, {human_datetime(call.get('called_at'))}"
-        labels[call["id"]] = {"number": number, "label": label + (f" ({who.lower()})" if who else "")}
-    return labels
-
-
 def init_app(app: Flask) -> None:
-    app.add_template_filter(human_date)
-    app.add_template_filter(short_date)
-    app.add_template_filter(human_datetime)
-    app.add_template_filter(first_upper)
-    app.add_template_filter(score_words)
+    for word_filter in (human_date, short_date, human_datetime, first_upper, plural,
+                        score_words):
+        app.add_template_filter(word_filter)
     app.jinja_env.globals["signal_words"] = SIGNAL_WORDS

@@ -11,7 +11,7 @@ from flask import render_template, request
 
 from finder.calls.forms import end_status_choices, stored_call_form
 from finder.domain.interview_fields import read_fields
-from finder.template_filters import call_labels
+from finder.domain.words import call_labels
 from finder.app_data import content, directory
 
 __all__ = ["render_call_screen", "fingerprint"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from finder.app_data import content, directory, provider_or_404
-from finder.template_filters import call_labels
+from finder.domain.words import call_labels, plural
 from finder.providers.forms import ConfirmForm, provider_form
 from finder.security import replays_form_on_expired_token
 
@@ -90,7 +90,7 @@ def empty_trash():
     form = ConfirmForm()
     if form.validate_on_submit():
         count = directory().empty_trash()
-        flash(f"Deleted {count} provider{'s' * (count != 1)} for good.")
+        flash(f"Deleted {plural(count, 'provider')} for good.")
         return redirect(url_for("providers.trash"))
     return render_template("providers/empty_trash.html", form=form,
                            providers=directory().trashed_providers())

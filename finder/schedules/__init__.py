@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from finder.domain.interview_fields import parse_field, read_field
 from finder.app_data import call_or_404, content, directory
-from finder.template_filters import call_labels
+from finder.domain.words import call_labels
 from finder.providers.forms import ConfirmForm
 from finder.schedules.forms import schedule_form
 from finder.schedules.schedule_view import ScheduleView, schedule_view

@@ -14,7 +14,7 @@ from typing import Callable
 
 from html import escape
 
-from finder.template_filters import human_date, human_datetime
+from finder.domain.words import human_date, human_datetime
 from finder.domain.scoring import score_words
 
 __all__ = ["ShortlistRow", "shortlist_rows"]

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 
 from finder.app_data import content, directory, provider_or_404
-from finder.template_filters import call_labels
+from finder.domain.words import call_labels
 from finder.shortlist import shortlist_view
 from finder.summaries.printing import Printable, printable
 

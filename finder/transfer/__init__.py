@@ -13,6 +13,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
 from finder.providers.forms import ConfirmForm
 from finder.security import replays_form_on_expired_token
 from finder.app_data import content, directory, verdict_names
+from finder.domain.words import plural
 from finder.shortlist import shortlist_view
 from finder.storage import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
@@ -129,8 +130,8 @@ def restore_preview(token: str):
             abort(400, description=str(problem))
         name = pending.original_name(_data_dir(), token, "json")
         pending.discard(_data_dir(), token, "json")
-        flash({"text": f"Restored {_count(summary.providers, 'provider')} and "
-                       f"{_count(summary.calls, 'call')} from {name or 'the file'}. Your data "
+        flash({"text": f"Restored {plural(summary.providers, 'provider')} and "
+                       f"{plural(summary.calls, 'call')} from {name or 'the file'}. Your data "
                        f"from before are kept in the backup {kept.name}.",
                "undo": url_for("transfer.undo_restore", backup=kept.name)})
         return redirect(url_for("shortlist.index"))
@@ -261,8 +262,8 @@ def import_list(token: str):
          for row in chosen])
     pending.discard(_data_dir(), token, "csv")
     left_out = len(review.rows) - len(chosen)
-    flash({"text": f"Imported {_count(len(ids), 'provider')} from {name or 'your list'}"
-                   + (f"; {left_out} row{'s' * (left_out != 1)} left out." if left_out else "."),
+    flash({"text": f"Imported {plural(len(ids), 'provider')} from {name or 'your list'}"
+                   + (f"; {plural(left_out, 'row')} left out." if left_out else "."),
            "undo": url_for("transfer.undo_import", batch=batch)} if ids else
           "Nothing was imported: no row was ready or chosen.")
     return redirect(url_for("shortlist.index"))
@@ -283,10 +284,6 @@ def undo_import(batch: str):
         abort(404)
     if ConfirmForm().validate_on_submit():
         count = directory().trash_imported(batch)
-        flash(f"Moved the {_count(count, 'imported provider')} to the trash." if count else
+        flash(f"Moved the {plural(count, 'imported provider')} to the trash." if count else
               "Those providers were already in the trash.")
     return redirect(url_for("shortlist.index"))
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'s' * (number != 1)}"
