@@ -17,7 +17,8 @@ def test_plural_takes_the_plural_noun_when_an_s_is_not_enough():
 
 
 def test_templates_use_the_same_plural_as_python(app):
-    template = app.jinja_env.from_string("{{ n | plural('red flag') }}; {{ m | plural('person', 'people') }}")
+    template = app.jinja_env.from_string(
+        "{{ n | plural('red flag') }}; {{ m | plural('person', 'people') }}")
     assert template.render(n=1, m=2) == "1 red flag; 2 people"
     assert template.render(n=3, m=1) == "3 red flags; 1 person"
 
