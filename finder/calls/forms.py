@@ -19,7 +19,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, RadioFie
 from wtforms.validators import Length, Optional
 
 from finder.domain.checklist import Checklist
-from finder.form_choices import as_choices
+from finder.form_parts import as_choices
 
 __all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value",
            "single_field_form"]

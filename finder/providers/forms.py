@@ -11,7 +11,7 @@ from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, St
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from finder.form_choices import as_choices
+from finder.form_parts import as_choices
 
 __all__ = ["ProviderForm", "ConfirmForm", "provider_form", "normalise_website", "parse_tags"]
 

@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from finder.form_choices import as_choices
+from finder.form_parts import as_choices
 from finder.domain.schedule_inputs import (MODES, InputError, inputs_to_keep,
                                         proposal_from_inputs)
 from finder.domain.taper_schedule import TaperData
