@@ -70,8 +70,8 @@ def provider_or_404(provider_id: int, *, include_deleted: bool = False) -> dict:
     return record
 
 
-def call_or_404(call_id: int) -> dict:
-    record = directory().call(call_id)
+def call_or_404(call_id: int, *, include_deleted: bool = False) -> dict:
+    record = directory().call(call_id, include_deleted=include_deleted)
     if record is None:
         abort(404)
     return record

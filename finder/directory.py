@@ -204,13 +204,13 @@ class Directory:
             self._refresh_standing(provider_id)
             return call_id
 
-    def call(self, call_id: int) -> dict | None:
+    def call(self, call_id: int, *, include_deleted: bool = False) -> dict | None:
         """One call (a read-only record), or None if there is none or its provider is in
-        the trash."""
-        return self._shown_call(self.store.view(CALLS, call_id))
+        the trash; a call set aside by delete_call only with `include_deleted`."""
+        return self._shown_call(self.store.view(CALLS, call_id), include_deleted)
 
-    def _shown_call(self, record: dict | None) -> dict | None:
-        if record is None or record.get("deleted_at"):
+    def _shown_call(self, record: dict | None, include_deleted: bool = False) -> dict | None:
+        if record is None or (record.get("deleted_at") and not include_deleted):
             return None
         if self.provider(record["provider_id"]) is None:
             return None

@@ -80,7 +80,9 @@ def _unknown_host(error):
 
 def replays_form_on_expired_token(view):
     """Mark a form view as safe to run again when its token has expired: its own form
-    validation fails too, so it shows the form with everything typed and asks to save again."""
+    validation (or finder.form_parts.confirmed) fails too, so nothing changes. A form comes
+    back with everything typed, asking to save again; a confirm button's view that
+    redirects to the button's page answers with a page linking back to it."""
     view.replays_form_on_expired_token = True
     return view
 
@@ -93,11 +95,15 @@ def _expired_token(error: CSRFError):
     if getattr(view, "replays_form_on_expired_token", False):
         g.expired_token = True
         response = current_app.make_response(view(**(request.view_args or {})))
-        response.status_code = 400
-        return response
+        if not response.location:
+            response.status_code = 400
+            return response
+        # A button whose page was open too long: nothing typed to keep; a way back to it.
+        return render_template("errors/expired_token.html", typed=[],
+                               back=response.location), 400
     typed = [(key, value) for key, value in request.form.items(multi=True)
              if key != "csrf_token" and value.strip()]
-    return render_template("errors/expired_token.html", typed=typed), 400
+    return render_template("errors/expired_token.html", typed=typed, back=None), 400
 
 
 # -- sign-in when finder is served beyond this machine ------------------------------------

@@ -17,7 +17,7 @@ from finder.calls.forms import (end_status_choices, field_value, interview_form,
 from finder.calls.screen import fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
 from finder.app_data import call_or_404, content, directory, provider_or_404
-from finder.providers.forms import ConfirmForm
+from finder.form_parts import confirmed
 from finder.domain.scoring import score_words
 from finder.security import replays_form_on_expired_token
 from finder.storage import StorageError
@@ -31,13 +31,13 @@ SAVE_FAILED = ("finder could not save to disk: {error} Your answers are still on
 
 
 @bp.route("/providers/<int:provider_id>/calls", methods=["POST"])
+@replays_form_on_expired_token
 def start(provider_id: int):
     provider_or_404(provider_id)
-    if not ConfirmForm().validate_on_submit():
-        flash("That button had expired. Press Start a call again.")
-        return redirect(url_for("providers.show", provider_id=provider_id))
-    call_id = directory().start_call(provider_id)
-    return redirect(url_for("calls.show", call_id=call_id))
+    if confirmed():
+        call_id = directory().start_call(provider_id)
+        return redirect(url_for("calls.show", call_id=call_id))
+    return redirect(url_for("providers.show", provider_id=provider_id))
 
 
 @bp.route("/calls/<int:call_id>", methods=["GET", "POST"])
@@ -112,9 +112,10 @@ def _checked_value(checklist, name: str, value: Any) -> Any:
 
 
 @bp.route("/calls/<int:call_id>/delete", methods=["POST"])
+@replays_form_on_expired_token
 def delete(call_id: int):
     call = call_or_404(call_id)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().delete_call(call_id)
         flash({"text": "Removed that call.",
                "undo": url_for("calls.restore", call_id=call_id)})
@@ -122,15 +123,14 @@ def delete(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/restore", methods=["POST"])
+@replays_form_on_expired_token
 def restore(call_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
+    call = call_or_404(call_id, include_deleted=True)
+    if confirmed():
         directory().restore_call(call_id)
-    except LookupError:
-        abort(404)
-    flash("The call is back.")
-    return redirect(url_for("calls.show", call_id=call_id))
+        flash("The call is back.")
+        return redirect(url_for("calls.show", call_id=call_id))
+    return redirect(url_for("providers.show", provider_id=call["provider_id"]))
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from finder.providers.forms import ConfirmForm
+from finder.form_parts import confirmed
 from finder.app_data import content, directory, verdict_names
+from finder.security import replays_form_on_expired_token
 from finder.shortlist.rows import shortlist_rows
 from finder.domain.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
@@ -50,9 +51,10 @@ def index():
 
 
 @bp.route("/verdict-changes/hide", methods=["POST"])
+@replays_form_on_expired_token
 def hide_verdict_changes():
     """Hide the note of verdicts the corrected rules changed (undoable)."""
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().hide_verdict_changes()
         flash({"text": "The note about changed verdicts is hidden.",
                "undo": url_for("shortlist.show_verdict_changes")})
@@ -60,8 +62,9 @@ def hide_verdict_changes():
 
 
 @bp.route("/verdict-changes/show", methods=["POST"])
+@replays_form_on_expired_token
 def show_verdict_changes():
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().hide_verdict_changes(False)
     return redirect(url_for("shortlist.index"))
 

@@ -10,7 +10,7 @@ import secrets
 from flask import (Blueprint, Response, abort, current_app, flash, redirect,
                    render_template, request, stream_with_context, url_for)
 
-from finder.providers.forms import ConfirmForm
+from finder.form_parts import ConfirmForm, confirmed
 from finder.security import replays_form_on_expired_token
 from finder.app_data import content, directory, verdict_names
 from finder.domain.words import plural
@@ -122,8 +122,7 @@ def restore_preview(token: str):
     except data_file.DataFileProblem as problem:  # this finder changed since the upload
         pending.discard(_data_dir(), token, "json")
         abort(400, description=str(problem))
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if confirmed():
         try:
             kept = data_file.restore(directory(), tables)
         except data_file.DataFileProblem as problem:
@@ -136,23 +135,23 @@ def restore_preview(token: str):
                "undo": url_for("transfer.undo_restore", backup=kept.name)})
         return redirect(url_for("shortlist.index"))
     current = data_file.summarise(directory().tables())
-    return render_template("transfer/restore_preview.html", form=form, summary=summary,
-                           current=current,
-                           name=pending.original_name(_data_dir(), token, "json")), \
-        400 if form.errors else 200
+    return render_template("transfer/restore_preview.html", form=ConfirmForm(),
+                           summary=summary, current=current,
+                           name=pending.original_name(_data_dir(), token, "json"))
 
 
 BACKUP_NAME = re.compile(r"^finder-[0-9-]+-before-replace\.json$")
 
 
 @bp.route("/restore/undo/<backup>", methods=["POST"])
+@replays_form_on_expired_token
 def undo_restore(backup: str):
     """Put back the data a restore replaced (that restore is itself backed up first)."""
     path = directory().backup_file(backup) if BACKUP_NAME.match(backup) else None
     if path is None:
         abort(404, description="That backup is no longer there (finder keeps the newest 14). "
                                "Your data are unchanged.")
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         try:
             tables = read_data_file(path)
             data_file.restore(directory(), tables)
@@ -220,7 +219,7 @@ def list_preview(token: str):
     return _preview(token)
 
 
-def _preview(token: str, form=None, anyway: set[int] | None = None):
+def _preview(token: str, anyway: set[int] | None = None):
     parsed = _pending_list(token)
     source = request.form if request.method == "POST" else request.args
     mapping_form_, mapping = _mapping(parsed, source)
@@ -235,18 +234,16 @@ def _preview(token: str, form=None, anyway: set[int] | None = None):
         mapping=[(column_field_name(i), target) for i, target in enumerate(mapping)],
         used=[(title, target) for title, target in zip(parsed.header, mapping)
               if target != IGNORE],
-        target_labels=TARGET_LABELS, form=form or ConfirmForm(),
-        anyway=anyway or set()), 400 if form and form.errors else 200
+        target_labels=TARGET_LABELS, form=ConfirmForm(), anyway=anyway or set())
 
 
 @bp.route("/list/<token>/import", methods=["POST"])
 @replays_form_on_expired_token
 def import_list(token: str):
-    form = ConfirmForm()
     anyway = {int(n) for n in request.form.getlist("import_anyway")
               if n.isascii() and n.isdigit() and len(n) < 8}
-    if not form.validate_on_submit():
-        return _preview(token, form, anyway)
+    if not confirmed():
+        return _preview(token, anyway)
     parsed = _pending_list(token)
     _, mapping = _mapping(parsed, request.form)
     if mapping is None:
@@ -270,19 +267,21 @@ def import_list(token: str):
 
 
 @bp.route("/list/<token>/cancel", methods=["POST"])
+@replays_form_on_expired_token
 def cancel_list(token: str):
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         pending.discard(_data_dir(), token, "csv")
         flash("Import cancelled. Nothing was imported.")
     return redirect(url_for("transfer.index"))
 
 
 @bp.route("/list/undo/<batch>", methods=["POST"])
+@replays_form_on_expired_token
 def undo_import(batch: str):
     """Move the providers one import added to the trash (they can be brought back)."""
     if not pending.TOKEN.match(batch):
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         count = directory().trash_imported(batch)
         flash(f"Moved the {plural(count, 'imported provider')} to the trash." if count else
               "Those providers were already in the trash.")
