@@ -1,7 +1,7 @@
 """Printable pages: a provider's scored summary, the shortlist report, the blank checklist for
 calls on paper, the clinician brief and the medication timeline; each also as a PDF.
 
-Every page is built once as a `Printable` (finder.summaries.printing) and served both as HTML
+Every page is built once as a `Printable` (finder.printing) and served both as HTML
 for the browser's Print and as a PDF download made from that same HTML.
 """
 
@@ -15,7 +15,7 @@ from flask import Blueprint, render_template, request
 from finder.app_data import content, directory, provider_or_404
 from finder.domain.words import call_labels
 from finder.shortlist import shortlist_view
-from finder.summaries.printing import Printable, printable
+from finder.printing import Printable, printable
 
 __all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows"]
 

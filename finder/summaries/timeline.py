@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from finder.security import replays_form_on_expired_token
 from finder.app_data import directory
 from finder.summaries import bp
-from finder.summaries.printing import Printable, printable
+from finder.printing import Printable, printable
 from finder.domain.medication_timeline import duration_words, is_empty, step_cuts
 from finder.summaries.timeline_form import (MAX_STEPS, ROWS_ADDED, field_problems,
                                             timeline_form)
