@@ -63,7 +63,7 @@ MAIN_NAV = [
     ("providers.new", "Add a provider"),
     ("resources.where_to_look", "Where to look"),
     ("schedules.check", "Check a schedule"),
-    ("summaries.timeline", "Medication timeline"),
+    ("timeline.edit", "Medication timeline"),
     ("summaries.index", "Print"),
     ("resources.glossary", "Words explained"),
     ("transfer.index", "Import and export"),
@@ -72,8 +72,8 @@ MAIN_NAV = [
 
 def _register_blueprints(app: Flask) -> None:
     from finder import (calls, errors, providers, resources, schedules, shortlist, summaries,
-                        transfer)
+                        timeline, transfer)
 
-    for module in (errors, shortlist, providers, calls, summaries, resources, schedules,
-                   transfer):
+    for module in (errors, shortlist, providers, calls, summaries, timeline, resources,
+                   schedules, transfer):
         app.register_blueprint(module.bp)

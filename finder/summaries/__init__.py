@@ -1,5 +1,6 @@
 """Printable pages: a provider's scored summary, the shortlist report, the blank checklist for
-calls on paper, the clinician brief and the medication timeline; each also as a PDF.
+calls on paper and the clinician brief; each also as a PDF. (The medication timeline, also
+printable, is its own blueprint: finder.timeline.)
 
 Every page is built once as a `Printable` (finder.printing) and served both as HTML
 for the browser's Print and as a PDF download made from that same HTML.
@@ -119,6 +120,3 @@ def report_rows(rows: list[dict]) -> list[dict]:
 
 def _query_string(args) -> str:
     return urlencode(list(args.items(multi=True)))
-
-
-from finder.summaries import timeline  # noqa: E402,F401  (registers the timeline pages)
