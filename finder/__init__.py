@@ -45,12 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A broken file in data/ stops finder here, with a ContentError naming it.
     content = load_content(app.config["CONTENT_DIR"])
 
-    from finder import app_data, data_folder, preferences, security, template_filters
+    from finder import app_data, colour_theme, data_folder, security, template_filters
 
     data_folder.init_app(app)
     app_data.init_app(app, content)
     security.init_app(app)
-    preferences.init_app(app)
+    colour_theme.init_app(app)
     template_filters.init_app(app)
     _register_blueprints(app)
     app.context_processor(lambda: {"main_nav": MAIN_NAV})
