@@ -112,6 +112,7 @@ def test_a_confirm_button_pressed_too_late_changes_nothing_and_leads_back_to_pre
         (f"{call_schedule}/undo", call_schedule),
         ("/import-export/list/aaaaaaaaaaaaaaaa/cancel", "/import-export/"),
         ("/import-export/list/undo/aaaaaaaaaaaaaaaa", "/"),
+        ("/preferences/theme", "/"),
     ]
     store = csrf_app.extensions["finder"].store
     before = store.tables()
@@ -122,6 +123,8 @@ def test_a_confirm_button_pressed_too_late_changes_nothing_and_leads_back_to_pre
         assert "open a long time" in text and "Nothing was changed." in text, url
         assert "press the button again" in text, url
         assert f'<a class="button button--primary" href="{page}">Back to the page</a>' in text, url
+        assert "Set-Cookie" not in response.headers or "finder_theme" not in \
+            response.headers["Set-Cookie"], url
     after = store.tables()
     assert after["providers"] == before["providers"] and after["calls"] == before["calls"]
 
