@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import socket
 import sys
@@ -103,6 +104,11 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
         _fail(str(error))
     except ContentError as error:
         _fail(f"finder did not start: a file in its data/ folder breaks a rule.\n{error}")
+    # What start-up loaded (the user's records above all) lives as long as the server: kept
+    # out of the garbage collector's full passes, a long page is not slowed by scanning it.
+    # (Measured: the shortlist at 5,000 providers prints some 85,000 escaped strings, and
+    # without this spent about half its time in those passes.)
+    gc.freeze()
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="finder")
     except OSError as error:  # the port was taken between the check and now
