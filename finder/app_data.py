@@ -10,9 +10,9 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app
 
-from finder.domain.checklist import Checklist
 from finder.content import Content
 from finder.directory import STORE_INDEXES, Directory
+from finder.domain.checklist import Checklist
 from finder.domain.scoring import SCORING_REVISION
 from finder.storage import Store
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from finder.domain.checklist import checklist_from_data
 from finder.content import load_content
 from finder.directory import STORE_INDEXES, Directory
+from finder.domain.checklist import checklist_from_data
 from finder.domain.scoring import latest_answers, score_call, score_words, standing_for, summary_of
 from finder.storage import Store
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 
+from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
                                 single_field_form)
 from finder.calls.screen import fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
-from finder.app_data import call_or_404, content, directory, provider_or_404
-from finder.form_parts import confirmed
 from finder.domain.scoring import score_words
+from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
 from finder.storage import StorageError
 

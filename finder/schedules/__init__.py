@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from finder.domain.interview_fields import parse_field, read_field
 from finder.app_data import call_or_404, content, directory
+from finder.domain.interview_fields import parse_field, read_field
+from finder.domain.schedule_inputs import InputError, proposal_from_inputs
+from finder.domain.taper_schedule import TaperData
 from finder.domain.words import call_labels
 from finder.form_parts import confirmed
 from finder.schedules.forms import schedule_form
 from finder.schedules.schedule_view import ScheduleView, schedule_view
-from finder.domain.schedule_inputs import InputError, proposal_from_inputs
 from finder.security import replays_form_on_expired_token, safe_next
 from finder.storage import StorageError
-from finder.domain.taper_schedule import TaperData
 
 __all__ = ["bp", "taper_data", "attached_schedule", "AttachedSchedule"]
 

@@ -15,10 +15,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from finder.form_parts import as_choices
 from finder.domain.schedule_inputs import (MODES, InputError, inputs_to_keep,
                                         proposal_from_inputs)
 from finder.domain.taper_schedule import TaperData
+from finder.form_parts import as_choices
 
 __all__ = ["ScheduleForm", "schedule_form", "UNIT_CHOICES", "INTERVAL_CHOICES"]
 

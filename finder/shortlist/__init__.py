@@ -8,11 +8,11 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from finder.form_parts import confirmed
 from finder.app_data import content, directory, verdict_names
+from finder.domain.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
+from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
 from finder.shortlist.rows import shortlist_rows
-from finder.domain.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
 __all__ = ["bp", "shortlist_view", "COMPARE_MIN", "COMPARE_MAX"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from finder.domain.words import human_date, human_datetime
 from finder.domain.scoring import score_words
+from finder.domain.words import human_date, human_datetime
 
 __all__ = ["ShortlistRow", "shortlist_rows"]
 

@@ -15,8 +15,8 @@ from flask import Blueprint, render_template, request
 
 from finder.app_data import content, directory, provider_or_404
 from finder.domain.words import call_labels
-from finder.shortlist import shortlist_view
 from finder.printing import Printable, printable
+from finder.shortlist import shortlist_view
 
 __all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows"]
 

@@ -10,10 +10,10 @@ import secrets
 from flask import (Blueprint, Response, abort, current_app, flash, redirect,
                    render_template, request, stream_with_context, url_for)
 
-from finder.form_parts import ConfirmForm, confirmed
-from finder.security import replays_form_on_expired_token
 from finder.app_data import content, directory, verdict_names
 from finder.domain.words import plural
+from finder.form_parts import ConfirmForm, confirmed
+from finder.security import replays_form_on_expired_token
 from finder.shortlist import shortlist_view
 from finder.storage import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder.domain.checklist import ChecklistError, checklist_from_data
 from finder.directory import Directory
+from finder.domain.checklist import ChecklistError, checklist_from_data
 from finder.storage import SCHEMA_VERSION, DamagedDataError, read_data_file
 
 __all__ = ["FORMAT", "VERSION", "DataFileProblem", "DataFileSummary", "export_document",
