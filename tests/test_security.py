@@ -319,5 +319,5 @@ def test_provider_text_is_escaped_everywhere_it_is_shown(client):
     for url in ("/", "/providers/1", "/providers/1/summary", "/compare?id=1&id=1"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in page, url
-    assert "Dr &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in client.get("/").get_data(
+    assert "Dr &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in client.get("/").get_data(
         as_text=True)
