@@ -109,6 +109,7 @@ class Directory:
         return self.store.all(PROVIDERS)
 
     def trashed_providers(self) -> list[dict]:
+        """Every provider in the trash (read-only records)."""
         return self.providers_and_trash()[1]
 
     def providers_and_trash(self) -> tuple[list[dict], list[dict]]:

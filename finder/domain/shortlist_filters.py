@@ -236,7 +236,8 @@ def _emptied_by(rows, passes, active, query) -> list[str]:
         count = sum(1 for row in rows
                     if all(f.matches(row, query.selected[f.key]) for f in active))
         if count:
-            found.append(f"the search “{query.search}” (without it: {plural(count, 'provider')})")
+            found.append(f"the search “{query.search}” "
+                         f"(without it: {plural(count, 'provider')})")
     return found
 
 
