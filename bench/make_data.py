@@ -14,7 +14,7 @@ from pathlib import Path
 
 from finder import bundled_path
 from finder.content import load_content
-from finder.scoring import SCORING_REVISION, standing_for, summary_of
+from finder.domain.scoring import SCORING_REVISION, standing_for, summary_of
 from finder.store import SCHEMA_VERSION
 from finder.store.snapshot import INTEGRITY_TABLE, SnapshotStorage
 

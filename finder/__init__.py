@@ -2,7 +2,7 @@
 
 `create_app` is the one place the web app is assembled: defaults, then the caller's
 settings, then the content from data/ (read and checked once), the data folder (store,
-secret key), blueprints and security.
+secret key), the request checks, the template filters, and every blueprint.
 """
 
 from __future__ import annotations
@@ -45,16 +45,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A broken file in data/ stops finder here, with a ContentError naming it.
     content = load_content(app.config["CONTENT_DIR"])
 
-    from finder import data_folder, preferences, presenting, security, services
+    from finder import app_data, data_folder, security, template_filters
 
     data_folder.init_app(app)
-    services.init_app(app, content)
+    app_data.init_app(app, content)
     security.init_app(app)
-    preferences.init_app(app)
-    presenting.init_app(app)
-    _register_blueprints(app)
+    template_filters.init_app(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
     app.context_processor(lambda: {"main_nav": MAIN_NAV})
     return app
+
+
+def _blueprints() -> list:
+    """Every blueprint: one per thing the user does, and the calm error pages."""
+    from finder import (calls, colour_theme, errors, providers, resources, schedules,
+                        shortlist, sign_in, summaries, timeline, transfer)
+
+    return [shortlist.bp, providers.bp, calls.bp, schedules.bp, timeline.bp, summaries.bp,
+            resources.bp, transfer.bp, colour_theme.bp, sign_in.bp, errors.bp]
 
 
 # The header's links, in order: (endpoint, label).
@@ -63,17 +72,8 @@ MAIN_NAV = [
     ("providers.new", "Add a provider"),
     ("resources.where_to_look", "Where to look"),
     ("schedules.check", "Check a schedule"),
-    ("summaries.timeline", "Medication timeline"),
+    ("timeline.edit", "Medication timeline"),
     ("summaries.index", "Print"),
     ("resources.glossary", "Words explained"),
     ("transfer.index", "Import and export"),
 ]
-
-
-def _register_blueprints(app: Flask) -> None:
-    from finder import (calls, errors, providers, resources, schedules, shortlist, summaries,
-                        transfer)
-
-    for module in (errors, shortlist, providers, calls, summaries, resources, schedules,
-                   transfer):
-        app.register_blueprint(module.bp)

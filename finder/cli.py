@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from finder.data_folder import resolve_data_dir, write_password_hash, read_password_hash
+from finder.domain.words import plural
 from finder.store import Store, StorageError, restore_backup
 from finder.security import LOOPBACK_NAMES
 
@@ -255,7 +256,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     if not yes:
         click.confirm("Replace the data with this file?", abort=True)
     try:
-        kept = data_files.restore(store, Directory(store, checklist), tables)
+        kept = data_files.restore(Directory(store, checklist), tables)
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
     except StorageError as error:
@@ -265,8 +266,8 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
 
 def _holding(summary) -> str:
     trashed = f" (and {summary.trashed} in the trash)" if summary.trashed else ""
-    return (f"{summary.providers} provider{'s' * (summary.providers != 1)}{trashed} and "
-            f"{summary.calls} call{'s' * (summary.calls != 1)}")
+    return (f"{plural(summary.providers, 'provider')}{trashed} and "
+            f"{plural(summary.calls, 'call')}")
 
 
 @main.command("set-password")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Collection, Mapping
 
-from finder.checklist import Checklist, checklist_from_data
-from finder.interview_fields import Edit, apply_edit, parse_field, read_field
-from finder.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
+from finder.domain.checklist import Checklist, checklist_from_data
+from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
+from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
 from finder.store import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
@@ -36,12 +37,16 @@ def local_minute() -> str:
 
 
 class Directory:
-    """Providers and calls in one store, with checklist versions and standings kept in step."""
+    """Providers and calls in one store, with checklist versions and standings kept in step.
+    `statuses_ending_follow_ups` (from data/vocabulary.toml) are the statuses after which a
+    provider is no longer due for a call back."""
 
-    def __init__(self, store: Store, current: Checklist, now: Callable[[], str] = utc_now):
+    def __init__(self, store: Store, current: Checklist, now: Callable[[], str] = utc_now, *,
+                 statuses_ending_follow_ups: Collection[str] = ()):
         self.store = store
         self.current = current
         self.now = now
+        self.statuses_ending_follow_ups = frozenset(statuses_ending_follow_ups)
         self._checklists: dict[int, Checklist] = {current.version: current}
         self._remember_checklist(current)
 
@@ -82,24 +87,47 @@ class Directory:
         }
         return self.store.insert(PROVIDERS, record)
 
+    @staticmethod
+    def in_trash(provider: Mapping) -> bool:
+        """True for a provider moved to the trash (and not brought back)."""
+        return bool(provider.get("deleted_at"))
+
     def provider(self, provider_id: int, *, include_deleted: bool = False) -> dict | None:
         """One provider (a read-only record), or None if there is none (or it is in the
         trash)."""
         record = self.store.view(PROVIDERS, provider_id)
-        if record is None or (record.get("deleted_at") and not include_deleted):
+        if record is None or (self.in_trash(record) and not include_deleted):
             return None
         return record
 
     def providers(self) -> list[dict]:
         """Every provider not in the trash (read-only records)."""
-        return [p for p in self.store.all(PROVIDERS) if not p.get("deleted_at")]
+        return self.providers_and_trash()[0]
 
     def provider_records(self) -> list[dict]:
         """Every provider record, those in the trash included (read-only records)."""
         return self.store.all(PROVIDERS)
 
     def trashed_providers(self) -> list[dict]:
-        return [p for p in self.store.all(PROVIDERS) if p.get("deleted_at")]
+        """Every provider in the trash (read-only records)."""
+        return self.providers_and_trash()[1]
+
+    def providers_and_trash(self) -> tuple[list[dict], list[dict]]:
+        """The providers not in the trash and those in it, from one read of the store."""
+        kept, trashed = [], []
+        for record in self.store.all(PROVIDERS):
+            (trashed if self.in_trash(record) else kept).append(record)
+        return kept, trashed
+
+    def due_for_call_back(self, today: str, providers: list[dict] | None = None) -> list[dict]:
+        """The providers (of `providers`, already read, or all) not in the trash whose
+        follow-up date is `today` (ISO) or earlier, earliest first, except those whose
+        status ends follow-ups."""
+        providers = self.providers() if providers is None else providers
+        due = [p for p in providers if not self.in_trash(p)
+               and p.get("follow_up_on") and p["follow_up_on"] <= today
+               and p.get("status") not in self.statuses_ending_follow_ups]
+        return sorted(due, key=lambda p: p["follow_up_on"])
 
     def update_provider(self, provider_id: int, fields: dict[str, Any], via: str = "edit") -> None:
         """Change a provider's details; a new status is added to its history."""
@@ -177,13 +205,13 @@ class Directory:
             self._refresh_standing(provider_id)
             return call_id
 
-    def call(self, call_id: int) -> dict | None:
+    def call(self, call_id: int, *, include_deleted: bool = False) -> dict | None:
         """One call (a read-only record), or None if there is none or its provider is in
-        the trash."""
-        return self._shown_call(self.store.view(CALLS, call_id))
+        the trash; a call set aside by delete_call only with `include_deleted`."""
+        return self._shown_call(self.store.view(CALLS, call_id), include_deleted)
 
-    def _shown_call(self, record: dict | None) -> dict | None:
-        if record is None or record.get("deleted_at"):
+    def _shown_call(self, record: dict | None, include_deleted: bool = False) -> dict | None:
+        if record is None or (record.get("deleted_at") and not include_deleted):
             return None
         if self.provider(record["provider_id"]) is None:
             return None
@@ -220,6 +248,14 @@ class Directory:
                 self.store.update(CALLS, call_id, call)
                 self._refresh_standing(call["provider_id"])
             return replace(edit, provider_id=call["provider_id"])
+
+    def edit_call_fields(self, call_id: int,
+                         edits: list[tuple[str, Any, int | None]]) -> dict[str, Edit]:
+        """Save several fields of a call, each (name, value, base_rev) as edit_call saves
+        one, in one transaction: all are on disk, or none. Returns each field's Edit."""
+        with self.store.transaction():
+            return {name: self.edit_call(call_id, name, value, base_rev)
+                    for name, value, base_rev in edits}
 
     def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
         """Mark a call ended and move its provider to a status, and to the follow-up date
@@ -286,7 +322,7 @@ class Directory:
                 before = (provider.get("standing") or {}).get("verdict")
                 self._refresh_standing(provider["id"])
                 after = self.store.view(PROVIDERS, provider["id"])["standing"]["verdict"]
-                if before != after and not provider.get("deleted_at"):
+                if before != after and not self.in_trash(provider):
                     changes.append({"provider_id": provider["id"], "name": provider.get("name"),
                                     "before": before, "after": after})
             return changes
@@ -392,6 +428,22 @@ class Directory:
         if call is None:
             raise LookupError(f"no call {call_id}")
         return call
+
+    # -- the whole data: export and restore ---------------------------------------------
+
+    def tables(self) -> dict[str, dict[str, dict]]:
+        """A copy of every table as stored: what an export holds."""
+        return self.store.tables()
+
+    def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:
+        """Make `tables` (checked, in stored form) the whole data, after a backup of what
+        was there; return that backup. Standings are as in `tables` until
+        refresh_all_standings."""
+        return self.store.replace_all(tables)
+
+    def backup_file(self, name: str) -> Path | None:
+        """The backup file called `name`, while the backups folder keeps it."""
+        return next((path for path in self.store.backups() if path.name == name), None)
 
     # -- import --------------------------------------------------------------------------
 

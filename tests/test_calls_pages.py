@@ -8,7 +8,7 @@ import pytest
 
 from support import add_provider, save_field, start_call, submit_form
 
-from finder.checklist import checklist_from_data
+from finder.domain.checklist import checklist_from_data
 
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import ChecklistError, checklist_from_data
 from finder.content import ContentError, load_content
 from finder.content.checklist import checklist_from_toml
+from finder.domain.checklist import ChecklistError, checklist_from_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

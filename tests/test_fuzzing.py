@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from finder import create_app
 from finder.directory import STORE_INDEXES
-from finder.interview_fields import field_names
+from finder.domain.interview_fields import field_names
 from finder.store import Store
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,

@@ -12,10 +12,10 @@ import tomllib
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from finder import create_app, pdf
+from finder import create_app
 from finder.content import load_content
+from finder.printing import file_name, pdf
 from finder.shortlist import shortlist_view
-from finder.summaries.printing import file_name
 
 from support import REPO, add_provider, needs, save_field, start_call
 

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder.content import load_content
-from finder.shortlist_filters import ShortlistQuery, build_filters, describe, run_query
+from finder.domain.shortlist_filters import ShortlistQuery, build_filters, describe, run_query
 from support import REPO
 
 TODAY = dt.date(2026, 11, 25)

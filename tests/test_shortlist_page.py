@@ -307,3 +307,16 @@ def test_the_same_provider_twice_counts_once(client, shortlist):
     response = client.get(compare_url(shortlist["lee"], shortlist["lee"]))
     assert response.status_code == 400
     assert "You ticked 1." in text_of(response.get_data(as_text=True))
+
+
+def test_every_text_in_a_shortlist_row_is_shown_as_text_never_as_markup(client):
+    add_provider(client, name='<b>Dr Bold</b> & "Co"', practice="<i>Clinic</i>",
+                 city="<script>alert(1)</script>", tags="<u>tag</u>", follow_up_on=day(3))
+    page = client.get("/").get_data(as_text=True)
+    table = page.split('class="shortlist-table"', 1)[1]
+    for markup in ("<b>", "<i>", "<u>", "<script>"):
+        assert markup not in table
+    assert "&lt;b&gt;Dr Bold&lt;/b&gt; &amp; &#34;Co&#34;</a>" in table
+    assert 'aria-label="Compare &lt;b&gt;Dr Bold&lt;/b&gt; &amp; &#34;Co&#34;"' in table
+    assert "&lt;i&gt;Clinic&lt;/i&gt;" in table and "&lt;u&gt;tag&lt;/u&gt;" in table
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table

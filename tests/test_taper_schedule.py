@@ -9,7 +9,7 @@ import pytest
 
 from finder.content import ContentError, load_content
 from finder.content.equivalents import equivalents_from_toml
-from finder.taper_schedule import (
+from finder.domain.taper_schedule import (
     ScheduleError, TaperDataError, check_schedule, classify, comparison_curve, format_number,
     from_diazepam, lay_out, make_rule, parse_dose_list, parse_rule_text,
     proposal_from_doses, proposal_from_rule, taper_data_from_dict, to_diazepam,

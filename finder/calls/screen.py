@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import render_template, request
 
+from finder.app_data import content, directory
 from finder.calls.forms import end_status_choices, stored_call_form
-from finder.interview_fields import read_fields
-from finder.presenting import call_labels
-from finder.services import content, directory
+from finder.domain.interview_fields import read_fields
+from finder.domain.words import call_labels
 
 __all__ = ["render_call_screen", "fingerprint"]
 

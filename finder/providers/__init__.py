@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from finder.lookups import provider_or_404
-from finder.presenting import call_labels
-from finder.providers.forms import ConfirmForm, provider_form
+from finder.app_data import content, directory, provider_or_404
+from finder.domain.words import call_labels, plural
+from finder.form_parts import ConfirmForm, confirmed
+from finder.providers.forms import provider_form
 from finder.security import replays_form_on_expired_token
-from finder.services import content, directory
 
 __all__ = ["bp"]
 
@@ -60,20 +60,20 @@ def edit(provider_id: int):
 @replays_form_on_expired_token
 def delete(provider_id: int):
     provider = provider_or_404(provider_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if confirmed():
         directory().trash_provider(provider_id)
         flash({"text": f"Moved {provider['name']} and their calls to the trash.",
                "undo": url_for("providers.restore", provider_id=provider_id)})
         return redirect(url_for("shortlist.index"))
-    return render_template("providers/delete.html", provider=provider, form=form,
+    return render_template("providers/delete.html", provider=provider, form=ConfirmForm(),
                            calls=directory().calls_for(provider_id))
 
 
 @bp.route("/<int:provider_id>/restore", methods=["POST"])
+@replays_form_on_expired_token
 def restore(provider_id: int):
     provider = provider_or_404(provider_id, include_deleted=True)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().restore_provider(provider_id)
         flash(f"Brought back {provider['name']}.")
     return redirect(url_for("providers.show", provider_id=provider_id))
@@ -88,22 +88,22 @@ def trash():
 @bp.route("/trash/empty", methods=["GET", "POST"])
 @replays_form_on_expired_token
 def empty_trash():
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if confirmed():
         count = directory().empty_trash()
-        flash(f"Deleted {count} provider{'s' * (count != 1)} for good.")
+        flash(f"Deleted {plural(count, 'provider')} for good.")
         return redirect(url_for("providers.trash"))
-    return render_template("providers/empty_trash.html", form=form,
+    return render_template("providers/empty_trash.html", form=ConfirmForm(),
                            providers=directory().trashed_providers())
 
 
 @bp.route("/<int:provider_id>/red-flags/<flag_id>/clear", methods=["POST"])
+@replays_form_on_expired_token
 def clear_red_flag(provider_id: int, flag_id: str):
     provider_or_404(provider_id)
     flag = content().checklist.red_flags.get(flag_id)
     if flag is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().clear_red_flag(provider_id, flag_id)
         flash({"text": f"Cleared the red flag “{flag['label']}”.",
                "undo": url_for("providers.unclear_red_flag", provider_id=provider_id,
@@ -112,11 +112,12 @@ def clear_red_flag(provider_id: int, flag_id: str):
 
 
 @bp.route("/<int:provider_id>/red-flags/<flag_id>/unclear", methods=["POST"])
+@replays_form_on_expired_token
 def unclear_red_flag(provider_id: int, flag_id: str):
     provider_or_404(provider_id)
     if flag_id not in content().checklist.red_flags:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().unclear_red_flag(provider_id, flag_id)
         flash("The red flag counts again.")
     return redirect(url_for("providers.show", provider_id=provider_id))

@@ -11,9 +11,9 @@ from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, St
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from finder.form_choices import as_choices
+from finder.form_parts import as_choices
 
-__all__ = ["ProviderForm", "ConfirmForm", "provider_form", "normalise_website", "parse_tags"]
+__all__ = ["ProviderForm", "provider_form", "normalise_website", "parse_tags"]
 
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-.\s/x]*(ext\.?\s*[0-9]+)?$", re.IGNORECASE)
 MAX_TAGS = 20
@@ -131,7 +131,3 @@ def _date_or_none(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only its token, for confirm and undo buttons."""

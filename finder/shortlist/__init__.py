@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from finder.providers.forms import ConfirmForm
-from finder.services import content, directory, verdict_names
+from finder.app_data import content, directory, verdict_names
+from finder.domain.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
+from finder.form_parts import confirmed
+from finder.security import replays_form_on_expired_token
 from finder.shortlist.rows import shortlist_rows
-from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
 __all__ = ["bp", "shortlist_view", "COMPARE_MIN", "COMPARE_MAX"]
 
@@ -33,30 +34,27 @@ def shortlist_view(args, rows: list[dict] | None = None):
 
 @bp.route("/")
 def index():
-    records = directory().provider_records()
-    everyone = [p for p in records if not p.get("deleted_at")]
+    everyone, trashed = directory().providers_and_trash()
     filters, query, view = shortlist_view(request.args, everyone)
     today = dt.date.today().isoformat()
-    due = sorted((p for p in everyone
-                  if p.get("follow_up_on") and p["follow_up_on"] <= today
-                  and p.get("status") not in ("ruled_out", "booked")),
-                 key=lambda p: p["follow_up_on"])
     link_base = url_for("providers.show", provider_id=0)[:-1]  # one url_for, not one per row
     rows = shortlist_rows(view.rows, content().vocabulary, verdict_names(),
                           lambda provider_id: f"{link_base}{provider_id}")
     return render_template("shortlist/index.html", filters=filters, query=query, view=view,
-                           rows=rows, due=due, sorts=SORTS,
+                           rows=rows, due=directory().due_for_call_back(today, everyone),
+                           sorts=SORTS,
                            remove_links=_remove_links(filters, query),
                            today=today, ticked=set(request.args.getlist("id")),
                            view_args=_view_args(request.args),
-                           trashed=len(records) - len(everyone),
+                           trashed=len(trashed),
                            verdict_changes=directory().verdict_changes())
 
 
 @bp.route("/verdict-changes/hide", methods=["POST"])
+@replays_form_on_expired_token
 def hide_verdict_changes():
     """Hide the note of verdicts the corrected rules changed (undoable)."""
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().hide_verdict_changes()
         flash({"text": "The note about changed verdicts is hidden.",
                "undo": url_for("shortlist.show_verdict_changes")})
@@ -64,8 +62,9 @@ def hide_verdict_changes():
 
 
 @bp.route("/verdict-changes/show", methods=["POST"])
+@replays_form_on_expired_token
 def show_verdict_changes():
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().hide_verdict_changes(False)
     return redirect(url_for("shortlist.index"))
 

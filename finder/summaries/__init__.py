@@ -1,7 +1,8 @@
 """Printable pages: a provider's scored summary, the shortlist report, the blank checklist for
-calls on paper, the clinician brief and the medication timeline; each also as a PDF.
+calls on paper and the clinician brief; each also as a PDF. (The medication timeline, also
+printable, is its own blueprint: finder.timeline.)
 
-Every page is built once as a `Printable` (finder.summaries.printing) and served both as HTML
+Every page is built once as a `Printable` (finder.printing) and served both as HTML
 for the browser's Print and as a PDF download made from that same HTML.
 """
 
@@ -12,11 +13,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
-from finder.lookups import provider_or_404
-from finder.presenting import call_labels
-from finder.services import content, directory
+from finder.app_data import content, directory, provider_or_404
+from finder.domain.words import call_labels
+from finder.printing import Printable, printable
 from finder.shortlist import shortlist_view
-from finder.summaries.printing import Printable, printable
 
 __all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows"]
 
@@ -120,6 +120,3 @@ def report_rows(rows: list[dict]) -> list[dict]:
 
 def _query_string(args) -> str:
     return urlencode(list(args.items(multi=True)))
-
-
-from finder.summaries import timeline  # noqa: E402,F401  (registers the timeline pages)

@@ -10,9 +10,10 @@ import secrets
 from flask import (Blueprint, Response, abort, current_app, flash, redirect,
                    render_template, request, stream_with_context, url_for)
 
-from finder.providers.forms import ConfirmForm
+from finder.app_data import content, directory, verdict_names
+from finder.domain.words import plural
+from finder.form_parts import ConfirmForm, confirmed
 from finder.security import replays_form_on_expired_token
-from finder.services import content, directory, services, verdict_names
 from finder.shortlist import shortlist_view
 from finder.store import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
@@ -80,7 +81,7 @@ def shortlist_csv_download():
 @bp.route("/finder-data.json")
 def data_json():
     """Everything — providers, calls, checklists, settings — as one file."""
-    content = data_file.export_bytes(services().store.tables())
+    content = data_file.export_bytes(directory().tables())
     stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
     return _download(content, "application/json", f"finder-data-{stamp}.json")
 
@@ -121,40 +122,39 @@ def restore_preview(token: str):
     except data_file.DataFileProblem as problem:  # this finder changed since the upload
         pending.discard(_data_dir(), token, "json")
         abort(400, description=str(problem))
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if confirmed():
         try:
-            kept = data_file.restore(services().store, directory(), tables)
+            kept = data_file.restore(directory(), tables)
         except data_file.DataFileProblem as problem:
             abort(400, description=str(problem))
         name = pending.original_name(_data_dir(), token, "json")
         pending.discard(_data_dir(), token, "json")
-        flash({"text": f"Restored {_count(summary.providers, 'provider')} and "
-                       f"{_count(summary.calls, 'call')} from {name or 'the file'}. Your data "
+        flash({"text": f"Restored {plural(summary.providers, 'provider')} and "
+                       f"{plural(summary.calls, 'call')} from {name or 'the file'}. Your data "
                        f"from before are kept in the backup {kept.name}.",
                "undo": url_for("transfer.undo_restore", backup=kept.name)})
         return redirect(url_for("shortlist.index"))
-    current = data_file.summarise(services().store.tables())
-    return render_template("transfer/restore_preview.html", form=form, summary=summary,
-                           current=current,
-                           name=pending.original_name(_data_dir(), token, "json")), \
-        400 if form.errors else 200
+    current = data_file.summarise(directory().tables())
+    return render_template("transfer/restore_preview.html", form=ConfirmForm(),
+                           summary=summary, current=current,
+                           name=pending.original_name(_data_dir(), token, "json"))
 
 
 BACKUP_NAME = re.compile(r"^finder-[0-9-]+-before-replace\.json$")
 
 
 @bp.route("/restore/undo/<backup>", methods=["POST"])
+@replays_form_on_expired_token
 def undo_restore(backup: str):
     """Put back the data a restore replaced (that restore is itself backed up first)."""
-    path = services().store.backup_folder / backup
-    if not BACKUP_NAME.match(backup) or not path.exists():
+    path = directory().backup_file(backup) if BACKUP_NAME.match(backup) else None
+    if path is None:
         abort(404, description="That backup is no longer there (finder keeps one a day for "
                                "14 days). Your data are unchanged.")
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         try:
             tables = read_data_file(path)
-            data_file.restore(services().store, directory(), tables)
+            data_file.restore(directory(), tables)
         except (DamagedDataError, data_file.DataFileProblem) as problem:
             abort(400, description=f"Could not go back: {problem}")
         flash("Your data are back as they were before the restore.")
@@ -219,7 +219,7 @@ def list_preview(token: str):
     return _preview(token)
 
 
-def _preview(token: str, form=None, anyway: set[int] | None = None):
+def _preview(token: str, anyway: set[int] | None = None):
     parsed = _pending_list(token)
     source = request.form if request.method == "POST" else request.args
     mapping_form_, mapping = _mapping(parsed, source)
@@ -228,31 +228,29 @@ def _preview(token: str, form=None, anyway: set[int] | None = None):
         return render_template("transfer/columns.html", form=mapping_form_, token=token,
                                parsed=parsed, name=name), 400
     review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().store.all("providers"))
+                         directory().provider_records())
     return render_template(
         "transfer/preview.html", review=review, token=token, name=name,
         mapping=[(column_field_name(i), target) for i, target in enumerate(mapping)],
         used=[(title, target) for title, target in zip(parsed.header, mapping)
               if target != IGNORE],
-        target_labels=TARGET_LABELS, form=form or ConfirmForm(),
-        anyway=anyway or set()), 400 if form and form.errors else 200
+        target_labels=TARGET_LABELS, form=ConfirmForm(), anyway=anyway or set())
 
 
 @bp.route("/list/<token>/import", methods=["POST"])
 @replays_form_on_expired_token
 def import_list(token: str):
-    form = ConfirmForm()
     anyway = {int(n) for n in request.form.getlist("import_anyway")
               if n.isascii() and n.isdigit() and len(n) < 8}
-    if not form.validate_on_submit():
-        return _preview(token, form, anyway)
+    if not confirmed():
+        return _preview(token, anyway)
     parsed = _pending_list(token)
     _, mapping = _mapping(parsed, request.form)
     if mapping is None:
         abort(400, description="The column choices did not come through. Nothing was imported: "
                                "go back to the preview and press Import again.")
     review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().store.all("providers"))
+                         directory().provider_records())
     chosen = review.to_import(anyway)
     name = pending.original_name(_data_dir(), token, "csv")
     batch = secrets.token_urlsafe(12)
@@ -261,32 +259,30 @@ def import_list(token: str):
          for row in chosen])
     pending.discard(_data_dir(), token, "csv")
     left_out = len(review.rows) - len(chosen)
-    flash({"text": f"Imported {_count(len(ids), 'provider')} from {name or 'your list'}"
-                   + (f"; {left_out} row{'s' * (left_out != 1)} left out." if left_out else "."),
+    flash({"text": f"Imported {plural(len(ids), 'provider')} from {name or 'your list'}"
+                   + (f"; {plural(left_out, 'row')} left out." if left_out else "."),
            "undo": url_for("transfer.undo_import", batch=batch)} if ids else
           "Nothing was imported: no row was ready or chosen.")
     return redirect(url_for("shortlist.index"))
 
 
 @bp.route("/list/<token>/cancel", methods=["POST"])
+@replays_form_on_expired_token
 def cancel_list(token: str):
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         pending.discard(_data_dir(), token, "csv")
         flash("Import cancelled. Nothing was imported.")
     return redirect(url_for("transfer.index"))
 
 
 @bp.route("/list/undo/<batch>", methods=["POST"])
+@replays_form_on_expired_token
 def undo_import(batch: str):
     """Move the providers one import added to the trash (they can be brought back)."""
     if not pending.TOKEN.match(batch):
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         count = directory().trash_imported(batch)
-        flash(f"Moved the {_count(count, 'imported provider')} to the trash." if count else
+        flash(f"Moved the {plural(count, 'imported provider')} to the trash." if count else
               "Those providers were already in the trash.")
     return redirect(url_for("shortlist.index"))
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'s' * (number != 1)}"

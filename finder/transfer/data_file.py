@@ -2,7 +2,7 @@
 `finder export` / `finder import` commands share it.
 
 An export is {"format": "finder-export", "version": 1, "exported_at": ..., "tables": ...}
-where the tables are exactly `Store.tables()`. A file is checked completely before anything
+where the tables are exactly `Directory.tables()`. A file is checked completely before anything
 is replaced: the format marker, the schema, and that every call points at a provider and a
 checklist version the file (or this finder) has, so a restored folder always opens.
 """
@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder.checklist import ChecklistError, checklist_from_data
 from finder.directory import Directory
+from finder.domain.checklist import ChecklistError, checklist_from_data
 from finder.store import (SCHEMA_VERSION, DamagedDataError, Store, migrate_tables,
                           read_data_file)
 
@@ -43,7 +43,7 @@ class DataFileSummary:
 
 
 def export_document(tables: dict, now: dt.datetime | None = None) -> dict:
-    """The export file's content for `Store.tables()`."""
+    """The export file's content for `Directory.tables()`."""
     moment = now or dt.datetime.now(dt.timezone.utc)
     return {"format": FORMAT, "version": VERSION,
             "exported_at": moment.isoformat(timespec="seconds"), "tables": tables}
@@ -73,23 +73,23 @@ def parse_export(raw: bytes, current_checklist_version: int) -> tuple[dict, Data
 
 def summarise(tables: dict, exported_at: str | None = None) -> DataFileSummary:
     providers = list(tables.get(PROVIDERS, {}).values())
-    trashed = sum(1 for p in providers if p.get("deleted_at"))
+    trashed = sum(1 for p in providers if Directory.in_trash(p))
     return DataFileSummary(len(providers) - trashed, trashed, len(tables.get(CALLS, {})),
                            exported_at if isinstance(exported_at, str) else None)
 
 
-def restore(store: Store, directory: Directory, tables: dict) -> Path:
+def restore(directory: Directory, tables: dict) -> Path:
     """Make `tables` the whole data, then rebuild every provider's standing. Returns the
     backup of what was there before. If the standings cannot be rebuilt, that backup is put
     back and DataFileProblem says so."""
     try:
-        kept = store.replace_all(tables)
+        kept = directory.replace_all(tables)
     except DamagedDataError as error:
         raise DataFileProblem(f"{DAMAGED}{error} Your data are unchanged.") from error
     try:
         directory.refresh_all_standings()
     except (LookupError, TypeError, AttributeError, ValueError) as error:
-        store.replace_all(read_data_file(kept))
+        directory.replace_all(read_data_file(kept))
         raise DataFileProblem(f"{DAMAGED}its calls cannot be scored ({error}). Your data "
                               "are unchanged.") from error
     return kept

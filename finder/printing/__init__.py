@@ -1,5 +1,5 @@
-"""Each printable page twice from one template: as HTML for the browser's own Print, and as a
-PDF download printed from that same HTML by finder.pdf.
+"""Printing: each printable page twice from one template, as HTML for the browser's own Print
+and as a PDF download printed from that same HTML by finder.printing.pdf.
 
 A view that builds a page returns a `Printable`; `printable(bp, rule, endpoint)` registers it
 at `rule` and at `rule + ".pdf"` (endpoint `<endpoint>_pdf`).
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from finder import pdf
+from finder.printing import pdf
 
 __all__ = ["Printable", "printable", "file_name", "PAPER_SIZES"]
 
@@ -107,4 +107,4 @@ def _absolute_links(html: str) -> str:
 
 
 def _unavailable(reason: str, back: str):
-    return render_template("summaries/pdf_unavailable.html", reason=reason, back=back), 503
+    return render_template("printing/pdf_unavailable.html", reason=reason, back=back), 503

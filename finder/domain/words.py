@@ -1,17 +1,14 @@
-"""How records are named on pages: call labels and dates in words. Registered as Jinja
-filters and used by views that need the same words."""
+"""Dates, counts and calls in plain words, the same on every page, printout and message:
+'Wed 25 Nov 2026', '3 providers', 'call 2, Wed 25 Nov 2026, 14:05 (nurse)'. Registered as
+Jinja filters by finder.template_filters; views and messages call them directly."""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
 
-from flask import Flask
-
-from finder.scoring import score_words
-
-__all__ = ["init_app", "call_labels", "first_upper", "human_date", "human_datetime",
-           "SIGNAL_WORDS"]
+__all__ = ["human_date", "short_date", "human_datetime", "first_upper", "plural",
+           "call_labels"]
 
 
 # human_date and human_datetime are cached: the shortlist puts two dates in words on each of
@@ -53,11 +50,6 @@ def human_datetime(iso: str | None) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
 
 
-# How an answer's signal (data/checklist.toml) reads on a badge: the call screen's own words.
-SIGNAL_WORDS = {"good": "Good sign", "partial": "Partly good", "bad": "Warning sign",
-                "unclear": "Unclear"}
-
-
 def first_upper(text: str) -> str:
     """'call 2, Wed 25 Nov' -> 'Call 2, Wed 25 Nov' (Jinja's capitalize would lower the rest)."""
     return text[:1].upper() + text[1:]
@@ -73,10 +65,7 @@ def call_labels(calls: list[dict], vocabulary) -> dict[int, dict]:
     return labels
 
 
-def init_app(app: Flask) -> None:
-    app.add_template_filter(human_date)
-    app.add_template_filter(short_date)
-    app.add_template_filter(human_datetime)
-    app.add_template_filter(first_upper)
-    app.add_template_filter(score_words)
-    app.jinja_env.globals["signal_words"] = SIGNAL_WORDS
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 provider', '0 providers', '3 red flags'; `nouns` when adding an s is wrong
+    ('2 people')."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from finder.schedule_chart import render_schedule_chart
-from finder.schedules.proposals import describe_proposal
-from finder.taper_schedule import (Proposal, ScheduleCheck, Step, TaperData, check_schedule,
+from finder.domain.schedule_chart import render_schedule_chart
+from finder.domain.schedule_inputs import describe_proposal
+from finder.domain.taper_schedule import (Proposal, ScheduleCheck, Step, TaperData, check_schedule,
                                    format_number, from_diazepam, lay_out)
 
 __all__ = ["ScheduleView", "Row", "Mark", "OtherTable", "schedule_view", "format_dose",

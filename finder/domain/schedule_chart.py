@@ -21,7 +21,7 @@ import math
 import re
 from html import escape
 
-from finder.taper_schedule import (INTERVAL_UNITS, Comparison, Layout, Step, format_number)
+from finder.domain.taper_schedule import (INTERVAL_UNITS, Comparison, Layout, Step, format_number)
 
 __all__ = ["render_schedule_chart", "WIDTH", "HEIGHT"]
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from finder.domain.words import plural
+
 __all__ = ["DOSE_UNITS", "MAX_DOSE", "parse_dose", "step_cuts", "duration_words", "is_empty"]
 
 DOSE_UNITS = [("mg", "mg"), ("mcg", "mcg"), ("mL", "mL")]
@@ -76,7 +78,7 @@ def duration_words(started_on: str, stopped_on: str = "", today: dt.date | None 
     if months < 1:
         return "under a month"
     if months < 24:
-        return f"{months} month{'s' if months != 1 else ''}"
+        return plural(months, "month")
     return f"about {months // 12} years"
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
-from finder.checklist import Checklist, VerdictRules
+from finder.domain.checklist import Checklist, VerdictRules
 
 __all__ = [
     "SCORING_REVISION",

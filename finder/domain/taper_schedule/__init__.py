@@ -11,7 +11,7 @@ Every error the user can cause is a ScheduleError whose message can be shown as 
 The code is split by feature: common (units, patterns, error types), numbers (reading and
 formatting numbers), data (the data file), equivalence (to and from diazepam), rules and
 parsing (what a clinician said), proposals, layout (the steps), comparison (the comparison
-curve), classification, and check (everything at once). Import from finder.taper_schedule.
+curve), classification, and check (everything at once). Import from finder.domain.taper_schedule.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ fields), so a schedule kept with a call stores exactly what was entered and is l
 again, by the current arithmetic, whenever it is shown. Every problem is an InputError
 naming the input it concerns, so a page can show the message beside that field.
 
-All the arithmetic and its messages belong to finder.taper_schedule; this module only
+All the arithmetic and its messages belong to finder.domain.taper_schedule; this module only
 decides which of the user's inputs each check reads.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping
 
-from finder.taper_schedule import (INTERVAL_UNITS, RULE_UNITS, Proposal, ScheduleError,
+from finder.domain.taper_schedule import (INTERVAL_UNITS, RULE_UNITS, Proposal, ScheduleError,
                                    TaperData, format_number, make_rule, parse_rule_text,
                                    proposal_from_doses, proposal_from_rule)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from finder.checklist import Checklist
+from finder.domain.checklist import Checklist
 
 __all__ = [
     "CALL_DETAILS",

@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from finder.form_choices import as_choices
-from finder.summaries.timeline_data import DOSE_UNITS, parse_dose
+from finder.domain.medication_timeline import DOSE_UNITS, parse_dose
+from finder.form_parts import as_choices
 
 __all__ = ["TimelineForm", "timeline_form", "field_problems", "MAX_MEDICATIONS", "MAX_STEPS",
            "ROWS_ADDED"]

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from finder.app_data import directory
+from finder.domain.medication_timeline import duration_words, is_empty, step_cuts
+from finder.printing import Printable, printable
 from finder.security import replays_form_on_expired_token
-from finder.services import directory
-from finder.summaries import bp
-from finder.summaries.printing import Printable, printable
-from finder.summaries.timeline_data import duration_words, is_empty, step_cuts
-from finder.summaries.timeline_form import (MAX_STEPS, ROWS_ADDED, field_problems,
-                                            timeline_form)
+from finder.timeline.forms import MAX_STEPS, ROWS_ADDED, field_problems, timeline_form
 
-__all__ = ["edit", "printed"]
+__all__ = ["bp"]
+
+bp = Blueprint("timeline", __name__)
 
 # Blank rows on paper, for steps to be written in by hand: enough for the table to look like
 # a form when little is filled in, and two more while the list is short enough for one page.
 MIN_PRINTED_STEP_ROWS, SPARE_PRINTED_ROWS, ROOM_FOR_SPARES = 6, 2, 14
 
 
-@bp.route("/timeline", methods=["GET", "POST"], endpoint="timeline")
+@bp.route("/timeline", methods=["GET", "POST"])
 @replays_form_on_expired_token
 def edit():
     """Fill in the timeline. Save keeps it; "Add more rows" keeps it and adds blank rows."""
@@ -33,12 +33,12 @@ def edit():
         directory().save_timeline(form.record())
         flash("Saved. " + (f"{ROWS_ADDED} more rows for taper steps are below."
                            if adding else "You can print it now."))
-        target = url_for(".timeline", more=more + 1) + "#steps" if adding else url_for(".timeline")
+        target = url_for(".edit", more=more + 1) + "#steps" if adding else url_for(".edit")
         return redirect(target)
     if adding:
         form.add_blank_rows(0, ROWS_ADDED)
     status = 400 if form.is_submitted() else 200
-    return render_template("summaries/timeline_form.html", form=form,
+    return render_template("timeline/form.html", form=form,
                            problems=field_problems(form), max_steps=MAX_STEPS), status
 
 
@@ -59,12 +59,12 @@ def _more_count(text: str) -> int:
     return min(int(text), MAX_STEPS // ROWS_ADDED) if text.isdigit() and len(text) < 4 else 0
 
 
-@printable(bp, "/print/timeline", "printed_timeline")
+@printable(bp, "/print/timeline", "printed")
 def printed() -> Printable:
     """The timeline on one page, with blank lines where nothing is filled in yet."""
     timeline = directory().timeline()
     steps = timeline.get("steps", [])
-    return Printable("summaries/timeline.html", dict(
+    return Printable("timeline/printed.html", dict(
         timeline=timeline, empty=is_empty(timeline), steps=list(zip(steps, step_cuts(steps))),
         blank_steps=_blank_rows(len(steps)),
         durations=[duration_words(m.get("started_on", ""), m.get("stopped_on", ""))

@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Collection, Iterable, Mapping
 
+from finder.domain.words import plural
+
 __all__ = [
     "Filter",
     "Option",
@@ -229,17 +231,14 @@ def _emptied_by(rows, passes, active, query) -> list[str]:
         count = sum(1 for ok in passes if all(v for i, v in enumerate(ok) if i != position))
         if count:
             found.append(f"{filter_.phrase(query.selected[filter_.key])} "
-                         f"(without it: {_providers(count)})")
+                         f"(without it: {plural(count, 'provider')})")
     if query.search:
         count = sum(1 for row in rows
                     if all(f.matches(row, query.selected[f.key]) for f in active))
         if count:
-            found.append(f"the search “{query.search}” (without it: {_providers(count)})")
+            found.append(f"the search “{query.search}” "
+                         f"(without it: {plural(count, 'provider')})")
     return found
-
-
-def _providers(count: int) -> str:
-    return f"{count} provider{'s' * (count != 1)}"
 
 
 def describe(filters: list[Filter], query: ShortlistQuery) -> str:
