@@ -16,6 +16,7 @@ from typing import Any, Callable, Collection, Mapping
 from finder.domain.checklist import Checklist, checklist_from_data
 from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
 from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
+from finder.domain.shortlist_entries import ShortlistEntry, shortlist_entry
 from finder.store import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
@@ -119,15 +120,48 @@ class Directory:
             (trashed if self.in_trash(record) else kept).append(record)
         return kept, trashed
 
+    def shortlist_entries(self) -> tuple[list[ShortlistEntry], int]:
+        """The shortlist's compact row for every provider not in the trash, and how many are
+        in it. Each row is built once from its record and rebuilt whenever the record is
+        replaced, by any save of any process (see Store.derived)."""
+        entries = self.store.derived(PROVIDERS, "shortlist", shortlist_entry)
+        kept = [entry for entry in entries if not entry.in_trash]
+        return kept, len(entries) - len(kept)
+
+    def reading(self):
+        """A context in which reads see one moment: no save, of this process or another,
+        lands between them (for a view and the records behind it)."""
+        return self.store.reading()
+
+    def providers_in_order(self, ids: list[int]) -> list[dict]:
+        """The providers with these ids, in this order, read at one moment; any that has
+        left meanwhile is left out (read-only records)."""
+        with self.store.reading():
+            found = (self.provider(provider_id) for provider_id in ids)
+            return [record for record in found if record is not None]
+
     def due_for_call_back(self, today: str, providers: list[dict] | None = None) -> list[dict]:
         """The providers (of `providers`, already read, or all) not in the trash whose
         follow-up date is `today` (ISO) or earlier, earliest first, except those whose
         status ends follow-ups."""
-        providers = self.providers() if providers is None else providers
+        if providers is None:  # found from the shortlist's rows, then read
+            with self.store.reading():
+                return self.providers_in_order([e.id for e in self.due_entries(today)])
         due = [p for p in providers if not self.in_trash(p)
-               and p.get("follow_up_on") and p["follow_up_on"] <= today
-               and p.get("status") not in self.statuses_ending_follow_ups]
+               and self._due(p.get("follow_up_on"), p.get("status"), today)]
         return sorted(due, key=lambda p: p["follow_up_on"])
+
+    def due_entries(self, today: str) -> list[ShortlistEntry]:
+        """due_for_call_back as the shortlist's compact rows."""
+        entries, _ = self.shortlist_entries()
+        ending = self.statuses_ending_follow_ups  # _due, inline: this runs on every view
+        due = [e for e in entries if e.follow_up_on and e.follow_up_on <= today
+               and e.status not in ending]
+        return sorted(due, key=lambda entry: entry.follow_up_on)
+
+    def _due(self, follow_up_on: str | None, status: str | None, today: str) -> bool:
+        return bool(follow_up_on) and follow_up_on <= today \
+            and status not in self.statuses_ending_follow_ups
 
     def update_provider(self, provider_id: int, fields: dict[str, Any], via: str = "edit") -> None:
         """Change a provider's details; a new status is added to its history."""

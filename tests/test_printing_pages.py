@@ -170,7 +170,7 @@ def test_the_report_shows_the_same_rows_in_the_same_order_as_the_shortlist(app, 
         _, _, view = shortlist_view(request.args)
     page = text(client.get(f"/print/shortlist?{query}"))
     shown = re.findall(r"<td><strong>(Dr \w+)</strong>", page)
-    assert shown == [row["name"] for row in view.rows]
+    assert shown == [row.name for row in view.rows]
     assert view.description in page
     assert f"{len(view.rows)} of {view.total} provider" in page
     ranks = re.findall(r'<td class="rank">(\d+)</td>', page)

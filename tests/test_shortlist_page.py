@@ -169,8 +169,8 @@ def test_the_call_back_list_is_left_out_when_nothing_is_due(client):
 
 def test_sorting_by_score_puts_the_best_match_first(client, shortlist):
     page = client.get("/").get_data(as_text=True)
-    # Strong, then Promising, then not yet judged, then Not a match.
-    assert result_names(page) == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Kim Park", "Dr Zoe Adams"]
+    # Strong, then Promising, then Not a match, and Incomplete (no score to show) last.
+    assert result_names(page) == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Zoe Adams", "Dr Kim Park"]
 
 
 def test_the_page_links_to_the_csv_of_the_same_view(client, shortlist):

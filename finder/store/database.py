@@ -94,6 +94,11 @@ class Store:
         self._sequence = 0  # the number of the last save in memory
         self._last_backup_at: dt.datetime | None = None
         self._worker: threading.Thread | None = None
+        # derived(): per (table, name), each key's document and the value built from it,
+        # and the values as last returned, with the generation they were built at.
+        self._derived: dict[tuple[str, str], dict[str, tuple[dict, Any]]] = {}
+        self._derived_lists: dict[tuple[str, str], tuple[int, tuple]] = {}
+        self._generation = 0  # counts every change to the records in memory
         self._retry_at = 0.0  # after background work failed, when to try it again
         self._file_lock = FileLock(self.folder / LOCK_NAME)
         self._open()
@@ -225,6 +230,7 @@ class Store:
         self._journal_identity = files.identity(self.journal_path)
 
     def _apply(self, entry: dict) -> None:
+        self._generation += 1
         for name, documents in entry.get("put", {}).items():
             table = self._tables.setdefault(name, {})
             for key, document in documents.items():
@@ -323,6 +329,7 @@ class Store:
         if table == INTEGRITY_TABLE:
             raise ValueError(f"the table name {table!r} is kept for the snapshot's checksum")
         records = self._tables.setdefault(table, {})
+        self._generation += 1
         self._before.setdefault((table, key), records.get(key))
         self._unindex(table, key)
         if document is None:
@@ -387,6 +394,7 @@ class Store:
 
     def _roll_back(self) -> None:
         """Put back every document the open transaction changed."""
+        self._generation += 1
         for (table, key), document in self._before.items():
             self._unindex(table, key)
             if document is None:
@@ -504,6 +512,8 @@ class Store:
     # -- indexes ------------------------------------------------------------------------
 
     def _rebuild_indexes(self) -> None:
+        # Called whenever the tables are replaced whole (opening, catching up, a restore).
+        self._generation += 1
         self._indexes = {}
         for name, fields in self._index_fields.items():
             for field in fields:
@@ -581,6 +591,33 @@ class Store:
                 return False
             self._write(table, str(doc_id), None)
             return True
+
+    def derived(self, table: str, name: str, build: Callable[[int, dict], Any]) -> tuple:
+        """`build(id, document)` for every document of a table, in the table's order; each
+        value is kept, under `name`, until its document is replaced, so a caller can keep a
+        compact form of large records without rebuilding it on every read. Since the store
+        never changes a stored document in place, a document that is not the very object a
+        value was built from has changed, whoever changed it: this process, a rollback, or
+        another process whose saves were read from the journal. While nothing at all has
+        changed, the same tuple comes back at once. Values must be immutable: every caller
+        shares them."""
+        with self.reading():
+            last = self._derived_lists.get((table, name))
+            if last is not None and last[0] == self._generation:
+                return last[1]
+            documents = self._tables.get(table, {})
+            kept = self._derived.setdefault((table, name), {})
+            if len(kept) > len(documents):
+                for key in kept.keys() - documents.keys():
+                    del kept[key]
+            values = []
+            for key, document in documents.items():
+                built = kept.get(key)
+                if built is None or built[0] is not document:
+                    built = kept[key] = (document, build(int(key), document))
+                values.append(built[1])
+            self._derived_lists[(table, name)] = (self._generation, tuple(values))
+            return self._derived_lists[(table, name)][1]
 
     def count(self, table: str) -> int:
         with self.reading():

@@ -14,7 +14,7 @@ from finder.app_data import content, directory, verdict_names
 from finder.domain.words import plural
 from finder.form_parts import ConfirmForm, confirmed
 from finder.security import replays_form_on_expired_token
-from finder.shortlist import shortlist_view
+from finder.shortlist import shortlist_records
 from finder.store import DamagedDataError, read_data_file
 from finder.transfer import data_file, pending
 from finder.transfer.columns import IGNORE, TARGET_LABELS, guess_mapping, mapping_problems
@@ -66,14 +66,15 @@ def _hub(list_form=None, data_form=None, status: int = 200):
 
 @bp.route("/shortlist.csv", endpoint="shortlist_csv")
 def shortlist_csv_download():
-    """The shortlist view named by the query string, as on screen, as a spreadsheet."""
-    _, _, view = shortlist_view(request.args)
+    """The shortlist view named by the query string, as on screen (every page), as a
+    spreadsheet."""
+    _, records = shortlist_records(request.args)
     checklist = content().checklist
     words = Words(content().vocabulary,
                   verdict_names(checklist),
                   {f["id"]: f["label"] for f in checklist.data["red_flags"]})
     # Streamed, like the shortlist page: thousands of rows need not sit in memory at once.
-    return _download(stream_with_context(shortlist_csv_chunks(view.rows, words)),
+    return _download(stream_with_context(shortlist_csv_chunks(records, words)),
                      "text/csv; charset=utf-8",
                      f"finder-shortlist-{dt.date.today().isoformat()}.csv")
 
