@@ -197,7 +197,7 @@ def export_data(output: Path | None, data_dir: Path | None, force: bool) -> None
     Bring it back with `finder import OUTPUT`, or on the Import and export page.
     """
     from finder.store import SNAPSHOT_NAME
-    from finder.transfer.data_file import export_bytes
+    from finder.transfer.data_file import export_chunks
 
     folder = resolve_data_dir(data_dir)
     if not (folder / SNAPSHOT_NAME).exists():
@@ -206,14 +206,16 @@ def export_data(output: Path | None, data_dir: Path | None, force: bool) -> None
     if not to_screen and output.exists() and not force:
         _fail(f"{output} already exists. Choose another name, or add --force to replace it.")
     try:
-        content = export_bytes(Store(folder).tables())
+        chunks = export_chunks(Store(folder).frozen_tables())
     except StorageError as error:
         _fail(str(error))
     if to_screen:
-        click.echo(content, nl=False)  # bytes go to the binary stream as they are
+        for chunk in chunks:
+            click.echo(chunk, nl=False)  # bytes go to the binary stream as they are
         return
     try:
-        output.write_bytes(content)
+        with open(output, "wb") as file:
+            file.writelines(chunks)
     except OSError as error:
         _fail(f"Could not write {output}: {error.strerror}.")
     click.echo(f"Exported all data to {output}", err=True)

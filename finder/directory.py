@@ -469,6 +469,11 @@ class Directory:
         """A copy of every table as stored: what an export holds."""
         return self.store.tables()
 
+    def tables_to_export(self) -> dict[str, dict[str, dict]]:
+        """Every table as stored at this moment, read-only and without copies (see
+        Store.frozen_tables): the same data as tables(), for writing out at once."""
+        return self.store.frozen_tables()
+
     def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:
         """Make `tables` (checked, in stored form) the whole data, after a backup of what
         was there; return that backup. Standings are as in `tables` until

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from finder import create_app
 from finder.store import SCHEMA_VERSION, read_data_file
+from finder.transfer import data_file
 from support import add_provider, form_values, save_field, start_call
 
 
@@ -142,6 +143,30 @@ def test_the_json_export_holds_the_whole_data_with_a_marker(client, people, dire
     assert re.match(r"\d{4}-\d\d-\d\dT", document["exported_at"])
     assert document["tables"] == directory.store.tables()
     assert len(document["tables"]["providers"]) == 4 and len(document["tables"]["calls"]) == 3
+
+
+def test_the_json_export_is_streamed_in_pieces_one_record_a_line(client, directory):
+    directory.add_providers([{"name": f"Dr {n} “Müller”", "notes": "x" * 300}
+                             for n in range(400)])
+    response = client.get("/import-export/finder-data.json")
+    assert response.is_streamed
+    chunks = list(response.response)
+    assert len(chunks) > 1  # 400 records of 300+ bytes do not come in one piece
+    assert all(len(chunk) < 2 * data_file.EXPORT_CHUNK_BYTES for chunk in chunks)
+    text = b"".join(chunks).decode("utf-8")
+    assert json.loads(text)["tables"] == directory.store.tables()
+    lines = text.splitlines()
+    assert sum(line.startswith('"') and '"name":"Dr ' in line for line in lines) == 400
+    assert "“Müller”" in text  # written as it is, not as \u escapes
+
+
+def test_the_export_reads_the_records_without_copying_them(directory):
+    directory.add_provider({"name": "Dr Lee"})
+    frozen = directory.tables_to_export()
+    stored = directory.store.view("providers", 1)
+    assert frozen["providers"]["1"]["standing"] is stored["standing"]  # shared, not copied
+    directory.update_provider(1, {"name": "Dr Ann Lee"})
+    assert frozen["providers"]["1"]["name"] == "Dr Lee"  # still the moment it was read
 
 
 def fresh_client(tmp_path, name="restored"):

@@ -463,6 +463,14 @@ class Store:
         frozen[INTEGRITY_TABLE] = {"1": {"sequence": self._sequence}}
         return frozen
 
+    def frozen_tables(self) -> dict[str, dict[str, dict]]:
+        """All data as at this moment, {table: {id: document}}, without copying a single
+        document (a new dict per table is enough: no save changes a stored document in
+        place). Read-only, like `view`; for writing all data out (an export) in a fraction
+        of the time and memory of `tables()`."""
+        with self.reading():
+            return {name: dict(table) for name, table in self._tables.items()}
+
     def _compact_in_background(self) -> None:
         """Like _compact, as crash-safe, but holding the locks only for moments: the new
         snapshot is written from a frozen copy while saves go on, then put in place; saves
