@@ -21,8 +21,8 @@ from finder.store import backups as backup_files
 from finder.store import data_format as formats
 from finder.store import files, journal
 from finder.store.data_format import META_ID, META_TABLE, DamagedDataError, StorageError
-from finder.store.snapshot import (INTEGRITY_TABLE, SnapshotStorage, read_data_file,
-                                   read_snapshot, write_snapshot)
+from finder.store.snapshot import (INTEGRITY_TABLE, SnapshotStorage, no_cyclic_collection,
+                                   read_data_file, read_snapshot, write_snapshot)
 
 __all__ = ["Store", "restore_backup", "SNAPSHOT_NAME", "JOURNAL_NAME", "CONFIRMED_NAME",
            "LOCK_NAME", "BACKUP_DIR"]
@@ -175,6 +175,10 @@ class Store:
     def _load_all(self) -> bool:
         """Read and check the snapshot and the whole journal, and only then put them in
         memory. True when the snapshot is from before snapshots carried a checksum."""
+        with no_cyclic_collection():
+            return self._load_all_now()
+
+    def _load_all_now(self) -> bool:
         try:
             if not self.snapshot_path.exists():
                 raise DamagedDataError(f"{self.snapshot_path} is missing.")
