@@ -8,7 +8,7 @@ from typing import Callable
 
 from finder.domain.scoring import score_words
 from finder.domain.shortlist_entries import ShortlistEntry
-from finder.domain.words import human_datetime, human_date, short_date
+from finder.domain.words import human_datetime, short_date
 
 __all__ = ["ShortlistRow", "shortlist_rows"]
 
@@ -56,7 +56,7 @@ def _row(entry: ShortlistEntry, specialties, statuses, verdict_names, link_for) 
         score=score_words(standing, short=True) if scored else "–",
         red_flags=entry.red_flags,
         status=statuses.get(entry.status) or entry.status,
-        follow_up=human_date(entry.follow_up_on),
+        follow_up=short_date(entry.follow_up_on),
         where=", ".join(p for p in (entry.city, entry.state) if p), video=video,
         last_contact=short_date(entry.last_call_at) or "–",
         last_contact_in_full=human_datetime(entry.last_call_at))
