@@ -23,7 +23,7 @@ def finds(search: str, text: str) -> bool:
     ("lukasz", "Dr Łukasz Wójcik"),          # a letter whose mark is part of it
     ("soren", "Dr Søren Kierkegaard"),
     ("dordevic", "Dr Đorđević"),
-    ("παπαδοπουλος", "Dr Γιώργος Παπαδόπουλος"),  # Greek: tonos and final sigma
+    ("παπαδοπουλος", "Dr Γιώργος Παπαδόπουλος"),  # Greek: tonos, final sigma
     ("ΠΑΠΑΔΌΠΟΥΛΟΣ", "Dr Γιώργος Παπαδόπουλος"),
     ("иванов", "Д-р Иван Иванов"),            # Cyrillic, case
     ("елкин", "Д-р Пётр Ёлкин"),              # ё written as е

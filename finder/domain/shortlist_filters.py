@@ -32,6 +32,7 @@ __all__ = [
     "SORTS",
     "PAGE_SIZES",
     "run_query",
+    "whole_number",
 ]
 
 GetList = Callable[[str], list[str]]
@@ -162,8 +163,8 @@ class ShortlistQuery:
         sort = (get_list("sort") or ["score"])[0]
         return cls({k: v for k, v in selected.items() if v}, search,
                    sort if sort in SORTS else "score",
-                   _whole_number(get_list("page"), 1, None, 1),
-                   _whole_number(get_list("per_page"), 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE))
+                   whole_number(get_list("page"), 1, None, 1),
+                   whole_number(get_list("per_page"), 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE))
 
     @property
     def filters_on(self) -> int:
@@ -171,9 +172,10 @@ class ShortlistQuery:
         return sum(len(values) for values in self.selected.values()) + bool(self.search)
 
 
-def _whole_number(given: list[str], low: int, high: int | None, default: int) -> int:
-    """The first value as a whole number from low to high; default when it is not one (an
-    address mistyped or cut is still a view, as unknown filters are ignored)."""
+def whole_number(given: list[str], low: int, high: int | None, default: int) -> int:
+    """The first value as a whole number from low to at most high (None: no limit); default
+    when it is not one (an address mistyped or cut is still a view, as unknown filters are
+    ignored)."""
     text = (given or [""])[0].strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 9:
         return default

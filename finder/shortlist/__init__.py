@@ -10,8 +10,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from finder.app_data import content, directory, verdict_names
-from finder.domain.shortlist_filters import (DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, ShortlistQuery, build_filters,
-                                             run_query)
+from finder.domain.shortlist_filters import (DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS,
+                                             ShortlistQuery, build_filters, run_query,
+                                             whole_number)
 from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
 from finder.shortlist.rows import shortlist_rows
@@ -51,20 +52,21 @@ def shortlist_records(args):
 def index():
     if "first_row" in request.args:  # the page size changed: keep the same rows in view
         return redirect(_page_with_row(request.args))
-    entries, trashed = directory().shortlist_entries()
-    filters, query, view = shortlist_view(request.args, entries)
+    today = dt.date.today().isoformat()
+    with directory().reading():  # one moment's data on the whole page
+        entries, trashed = directory().shortlist_entries()
+        filters, query, view = shortlist_view(request.args, entries)
+        due, verdict_changes = directory().due_entries(today), directory().verdict_changes()
     page = view.page(query.page, query.per_page)
     view_args = _view_args(request.args)
-    today = dt.date.today().isoformat()
     return render_template(
         "shortlist/index.html", filters=filters, query=query, view=view, page=page,
         rows=_rows_to_show(page.rows), sorts=SORTS, today=today, trashed=trashed,
-        due=directory().due_entries(today), due_shown=DUE_SHOWN, all_due=_all_due_url(),
+        due=due, due_shown=DUE_SHOWN, all_due=_all_due_url(),
         pages=_page_links(view_args, page), page_sizes=_page_sizes(query.per_page),
         default_page_size=DEFAULT_PAGE_SIZE, remove_links=_remove_links(filters, query),
         ticked=set(request.args.getlist("id")), view_args=view_args,
-        all_rows_args=_without_paging(view_args),
-        verdict_changes=directory().verdict_changes())
+        all_rows_args=_without_paging(view_args), verdict_changes=verdict_changes)
 
 
 def _rows_to_show(entries):
@@ -81,8 +83,7 @@ def _page_with_row(args: MultiDict) -> str:
     """The address of the page, at the page size asked for, that holds the row the page
     size was changed from ("first_row"), so that changing it keeps that row in view."""
     per_page = ShortlistQuery.parse(args.getlist, []).per_page
-    first_row = ShortlistQuery.parse(MultiDict({"page": args.get("first_row", "")}).getlist,
-                                     []).page
+    first_row = whole_number(args.getlist("first_row"), 1, None, 1)
     view_args = [(k, v) for k, v in _view_args(args) if k not in ("first_row", "page")]
     page = (first_row - 1) // per_page + 1
     if page > 1:
