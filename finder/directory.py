@@ -257,18 +257,27 @@ class Directory:
             return {name: self.edit_call(call_id, name, value, base_rev)
                     for name, value, base_rev in edits}
 
-    def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
+    def end_call(self, call_id: int, status: str, follow_up_on: str) -> str | None:
         """Mark a call ended and move its provider to a status, and to the follow-up date
-        when one is given (an empty one keeps the provider's date)."""
+        when one is given (an empty one keeps the provider's date). The status history gets
+        an entry naming the call and how it ended even when the status stays the same, so
+        every call shows there. Returns the status the provider had before."""
         with self.store.transaction():
             call = self.call(call_id)
             if call is None:
                 raise LookupError(f"no call {call_id}")
-            self.store.update(CALLS, call_id, {"ended": True, "updated_at": self.now()})
-            changes = {"status": status}
+            stamp = self.now()
+            self.store.update(CALLS, call_id, {"ended": True, "updated_at": stamp})
+            record = self._require_provider(call["provider_id"])
+            entry = {"status": status, "at": stamp, "via": f"call {call_id}"}
+            if call.get("outcome"):
+                entry["outcome"] = call["outcome"]
+            changes = {"status": status, "updated_at": stamp,
+                       "status_history": record.get("status_history", []) + [entry]}
             if follow_up_on:
                 changes["follow_up_on"] = follow_up_on
-            self.update_provider(call["provider_id"], changes, via=f"call {call_id}")
+            self.store.update(PROVIDERS, call["provider_id"], changes)
+            return record.get("status")
 
     def delete_call(self, call_id: int) -> dict:
         """Set a call aside (it can be put back with restore_call) and return it."""

@@ -248,6 +248,24 @@ def test_ending_a_call_moves_the_provider_by_its_outcome(client, call, directory
     assert stored(directory, call_id)["ended"] is True
 
 
+def test_a_call_back_says_the_status_stays_and_still_goes_into_the_history(client, call,
+                                                                             directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "outcome", "call_back", rev=0)
+    save_field(client, call_id, "follow_up_on", "2026-12-07", rev=0)
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    response = client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status=""),
+                           follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert ("Call saved (asked me to call back). Dr Ann Lee stays “To call”. "
+            "Follow up on Mon 7 Dec 2026.") in body
+    assert "is now" not in body
+    history = directory.provider(provider_id)["status_history"]
+    assert [(c["status"], c.get("via"), c.get("outcome")) for c in history] == [
+        ("to_call", "added", None), ("to_call", f"call {call_id}", "call_back")]
+    assert f"(call {call_id}: asked me to call back)" in body  # shown on the provider page
+
+
 def test_ending_a_call_with_a_chosen_status_overrides_the_outcome(client, call, directory):
     provider_id, call_id = call
     save_field(client, call_id, "outcome", "answered", rev=0)
