@@ -11,11 +11,11 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
                    render_template, request, stream_with_context, url_for)
 
 from finder.app_data import content, directory, verdict_names
-from finder.domain.words import plural
+from finder.domain.words import human_datetime, plural
 from finder.form_parts import ConfirmForm, confirmed
 from finder.security import replays_form_on_expired_token
 from finder.shortlist import shortlist_view
-from finder.store import DamagedDataError, read_data_file
+from finder.store import DamagedDataError, backup_made_at, read_data_file
 from finder.transfer import data_file, pending
 from finder.transfer.columns import IGNORE, TARGET_LABELS, guess_mapping, mapping_problems
 from finder.transfer.forms import (DataFileUploadForm, ListUploadForm, column_field_name,
@@ -131,13 +131,19 @@ def restore_preview(token: str):
         pending.discard(_data_dir(), token, "json")
         flash({"text": f"Restored {plural(summary.providers, 'provider')} and "
                        f"{plural(summary.calls, 'call')} from {name or 'the file'}. Your data "
-                       f"from before are kept in the backup {kept.name}.",
+                       f"from before are kept in {_backup_in_words(kept.name)}.",
                "undo": url_for("transfer.undo_restore", backup=kept.name)})
         return redirect(url_for("shortlist.index"))
     current = data_file.summarise(directory().tables())
     return render_template("transfer/restore_preview.html", form=ConfirmForm(),
                            summary=summary, current=current,
                            name=pending.original_name(_data_dir(), token, "json"))
+
+
+def _backup_in_words(name: str) -> str:
+    """'a backup from Mon 30 Nov 2026, 21:40' (local time) rather than the file's name."""
+    made = backup_made_at(name)
+    return f"a backup from {human_datetime(made.isoformat())}" if made else "a backup"
 
 
 BACKUP_NAME = re.compile(r"^finder-[0-9-]+-before-replace\.json$")
