@@ -345,13 +345,29 @@ def test_odd_values_in_a_restored_file_are_shown_as_the_form_would_read_them(cli
     assert re.search(r'<input[^>]*checked[^>]*name="flag-deadline"', page)
 
 
-def test_the_call_screen_shows_the_verdict_so_far(client, call):
+def test_the_call_screen_shows_the_verdict_so_far_and_what_is_still_open(client, call):
     provider_id, call_id = call
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    assert re.search(r'<span id="live-verdict-score">0 of 4 core questions asked</span>'
+                     r'<span id="live-verdict-asked"></span> · '
+                     r'<span id="live-verdict-flags">no red flags yet</span>', page)
     for name in ("flag-deadline", "flag-refuses_liquid"):
         save_field(client, call_id, name, True, rev=0)
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
     assert re.search(r'<strong id="live-verdict-label">Not a match — red flag</strong>.*?'
-                     r'<span id="live-verdict-flags">, 2 red flags</span>', page)
+                     r' · <span id="live-verdict-flags">2 red flags</span>', page)
+
+
+def test_once_there_is_a_score_the_line_still_counts_the_questions_asked(client, call):
+    provider_id, call_id = call
+    for question, option in [("step_size", "percent_of_current"),
+                             ("liquid_formulation", "yes_with_pharmacy"),
+                             ("bad_reaction", "hold_or_updose")]:
+        reply = save_field(client, call_id, f"answer-{question}", option, rev=0)
+    assert reply["standing"]["asked_words"] == " (3 of 4 asked)"
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    assert re.search(r'<span id="live-verdict-score">100 %</span>'
+                     r'<span id="live-verdict-asked"> \(3 of 4 asked\)</span>', page)
 
 
 def test_removing_a_call_can_be_undone(client, call, directory):

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_fo
 from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
                                 single_field_form)
-from finder.calls.screen import fingerprint, render_call_screen
+from finder.calls.screen import asked_words, fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
 from finder.domain.scoring import score_words
 from finder.domain.words import human_date
@@ -218,4 +218,4 @@ def _standing_payload(provider_id: int) -> dict:
             "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
             "percent": summary.get("percent"), "score": score_words(summary),
             "red_flags": len(summary.get("red_flags") or []),
-            "not_asked": summary.get("not_asked")}
+            "not_asked": summary.get("not_asked"), "asked_words": asked_words(summary)}
