@@ -461,6 +461,11 @@ class Directory:
         with self.store.transaction():
             return [self.add_provider(fields) for fields in records]
 
+    def providers_with_calls(self) -> set[int]:
+        """The ids of providers with at least one call (calls set aside not counted)."""
+        return {call["provider_id"] for call in self.store.all(CALLS)
+                if not call.get("deleted_at")}
+
     def trash_imported(self, batch: str) -> int:
         """Move the providers an import added (and still there) to the trash; return how
         many. The trash can bring each back."""

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from finder.app_data import content, directory, provider_or_404
 from finder.domain.words import call_labels, plural
 from finder.form_parts import ConfirmForm, confirmed
-from finder.providers.forms import provider_form
+from finder.providers.forms import marks_left, provider_form
 from finder.security import replays_form_on_expired_token
 
 __all__ = ["bp"]
@@ -49,7 +49,10 @@ def edit(provider_id: int):
     provider = provider_or_404(provider_id)
     form = provider_form(content().vocabulary, provider if request.method == "GET" else None)
     if form.validate_on_submit():
-        directory().update_provider(provider_id, form.record())
+        fields = form.record()
+        if provider.get("to_fix"):
+            fields["to_fix"] = marks_left(provider["to_fix"], fields, form.clear_to_fix.data)
+        directory().update_provider(provider_id, fields)
         flash(f"Saved {form.name.data.strip()}.")
         return redirect(url_for("providers.show", provider_id=provider_id))
     return render_template("providers/form.html", form=form, provider=provider), \
