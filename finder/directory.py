@@ -129,6 +129,13 @@ class Directory:
                and p.get("status") not in self.statuses_ending_follow_ups]
         return sorted(due, key=lambda p: p["follow_up_on"])
 
+    def follow_ups(self) -> list[dict]:
+        """Every provider not in the trash with a follow-up date, earliest first, except those
+        whose status ends follow-ups: the call-back list, now and to come."""
+        return sorted((p for p in self.providers() if p.get("follow_up_on")
+                       and p.get("status") not in self.statuses_ending_follow_ups),
+                      key=lambda p: p["follow_up_on"])
+
     def update_provider(self, provider_id: int, fields: dict[str, Any], via: str = "edit") -> None:
         """Change a provider's details; a new status is added to its history."""
         with self.store.transaction():
