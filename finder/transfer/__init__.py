@@ -301,18 +301,20 @@ def undo_import(batch: str):
     one of them was changed since: then nothing is moved, and the message says why."""
     if not pending.TOKEN.match(batch):
         abort(404)
+    from_the_list = request.form.get("next") == "imports"
+    back = (url_for("transfer.index", _anchor="imports") if from_the_list
+            else url_for("shortlist.index"))
+    if not confirmed():
+        return redirect(back)
     imported = imported_list(batch, directory().provider_records(),
                              directory().providers_with_calls())
     if imported is None:
         abort(404, description="finder has no import with that address any more: its "
                                "providers were deleted for good. Nothing was changed.")
-    if confirmed():
-        if imported.cannot_undo and not imported.undone:
-            flash(f"That import can no longer be undone: {imported.cannot_undo}")
-            return redirect(url_for("transfer.index", _anchor="imports"))
-        count = directory().trash_imported(batch)
-        flash(f"Moved the {plural(count, 'imported provider')} to the trash." if count else
-              "Those providers were already in the trash.")
-    from_the_list = request.form.get("next") == "imports"
-    return redirect(url_for("transfer.index", _anchor="imports") if from_the_list
-                    else url_for("shortlist.index"))
+    if imported.cannot_undo and not imported.undone:
+        flash(f"That import can no longer be undone: {imported.cannot_undo}")
+        return redirect(url_for("transfer.index", _anchor="imports"))
+    count = directory().trash_imported(batch)
+    flash(f"Moved the {plural(count, 'imported provider')} to the trash." if count else
+          "Those providers were already in the trash.")
+    return redirect(back)
