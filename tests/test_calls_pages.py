@@ -415,3 +415,14 @@ def test_ending_a_call_without_a_date_keeps_the_providers_follow_up(client, dire
     client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status=""))
     record = directory.provider(provider_id)
     assert record["status"] == "waiting" and record["follow_up_on"] == "2026-12-01"
+
+
+def test_a_folded_group_with_a_refused_answer_comes_back_open(client, call):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    assert '<details class="practical-group" data-group="0">' in page   # folded at first
+    response = client.post(f"/calls/{call[1]}",
+                           data=whole_form(page, **{"practical-wait": "a long wait " * 60}))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<details class="practical-group" open data-group="0">' in body
+    assert '<details class="practical-group" data-group="1">' in body   # the other stays folded
