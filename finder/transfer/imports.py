@@ -45,7 +45,8 @@ def imported_lists(providers: Iterable[Mapping], called: set[int]) -> list[Impor
     return sorted(found, key=lambda item: item.at, reverse=True)
 
 
-def imported_list(batch: str, providers: Iterable[Mapping], called: set[int]) -> ImportedList | None:
+def imported_list(batch: str, providers: Iterable[Mapping],
+                  called: set[int]) -> ImportedList | None:
     """The import `batch`, or None when no provider of it is left."""
     return next((item for item in imported_lists(providers, called) if item.batch == batch),
                 None)

@@ -71,7 +71,8 @@ def test_a_whole_call_ended_from_the_top_of_the_screen(server, browser):
         call_id = open_new_call(page, server, provider_id)
         status = page.locator("#live-verdict")
         expect(status).to_contain_text("0 of 4 core questions asked · no red flags yet")
-        page.get_by_label("A percentage of the current dose, and says the steps get smaller").check()
+        page.get_by_label("A percentage of the current dose, and says the steps get "
+                          "smaller").check()
         page.get_by_label("Yes, and they work with a pharmacy that makes them").check()
         expect(status).to_contain_text("2 of 4 core questions asked · no red flags yet")
         page.get_by_label("3. Deadline expectations").check()
@@ -129,11 +130,12 @@ def test_what_was_said_opens_only_for_a_ticked_red_flag(server, page):
 def test_each_practical_group_counts_its_answers_and_notes_open_on_demand(server, page):
     call_id = open_new_call(page, server, seed_provider(server))
     group = page.locator(".practical-group").first
-    expect(group.locator(":scope > summary")).to_contain_text("Can they take you on? 0 of 6 answered")
-    group.locator(":scope > summary").click()
+    summary = group.locator(":scope > summary")
+    expect(summary).to_contain_text("Can they take you on? 0 of 6 answered")
+    summary.click()
     page.locator("#p-cost").get_by_label("Self-pay only").check()
     page.get_by_label("How long is the wait for a first appointment?").fill("six weeks")
-    expect(group.locator(":scope > summary")).to_contain_text("2 of 6 answered")
+    expect(summary).to_contain_text("2 of 6 answered")
     expect(page.locator("#practical_note-cost")).to_be_hidden()
     page.locator("#p-cost").get_by_text("Add a note").click()
     page.locator("#practical_note-cost").fill("$250 a visit")
