@@ -163,6 +163,13 @@ class Directory:
         return bool(follow_up_on) and follow_up_on <= today \
             and status not in self.statuses_ending_follow_ups
 
+    def follow_ups(self) -> list[dict]:
+        """Every provider not in the trash with a follow-up date, earliest first, except those
+        whose status ends follow-ups: the call-back list, now and to come."""
+        return sorted((p for p in self.providers() if p.get("follow_up_on")
+                       and p.get("status") not in self.statuses_ending_follow_ups),
+                      key=lambda p: p["follow_up_on"])
+
     def update_provider(self, provider_id: int, fields: dict[str, Any], via: str = "edit") -> None:
         """Change a provider's details; a new status is added to its history."""
         with self.store.transaction():
@@ -291,18 +298,27 @@ class Directory:
             return {name: self.edit_call(call_id, name, value, base_rev)
                     for name, value, base_rev in edits}
 
-    def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
+    def end_call(self, call_id: int, status: str, follow_up_on: str) -> str | None:
         """Mark a call ended and move its provider to a status, and to the follow-up date
-        when one is given (an empty one keeps the provider's date)."""
+        when one is given (an empty one keeps the provider's date). The status history gets
+        an entry naming the call and how it ended even when the status stays the same, so
+        every call shows there. Returns the status the provider had before."""
         with self.store.transaction():
             call = self.call(call_id)
             if call is None:
                 raise LookupError(f"no call {call_id}")
-            self.store.update(CALLS, call_id, {"ended": True, "updated_at": self.now()})
-            changes = {"status": status}
+            stamp = self.now()
+            self.store.update(CALLS, call_id, {"ended": True, "updated_at": stamp})
+            record = self._require_provider(call["provider_id"])
+            entry = {"status": status, "at": stamp, "via": f"call {call_id}"}
+            if call.get("outcome"):
+                entry["outcome"] = call["outcome"]
+            changes = {"status": status, "updated_at": stamp,
+                       "status_history": record.get("status_history", []) + [entry]}
             if follow_up_on:
                 changes["follow_up_on"] = follow_up_on
-            self.update_provider(call["provider_id"], changes, via=f"call {call_id}")
+            self.store.update(PROVIDERS, call["provider_id"], changes)
+            return record.get("status")
 
     def delete_call(self, call_id: int) -> dict:
         """Set a call aside (it can be put back with restore_call) and return it."""
@@ -490,6 +506,11 @@ class Directory:
         """Store several new providers in one transaction (an import): all or none."""
         with self.store.transaction():
             return [self.add_provider(fields) for fields in records]
+
+    def providers_with_calls(self) -> set[int]:
+        """The ids of providers with at least one call (calls set aside not counted)."""
+        return {call["provider_id"] for call in self.store.all(CALLS)
+                if not call.get("deleted_at")}
 
     def trash_imported(self, batch: str) -> int:
         """Move the providers an import added (and still there) to the trash; return how

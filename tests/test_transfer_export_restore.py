@@ -13,7 +13,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder import create_app
-from finder.store import SCHEMA_VERSION, read_data_file
+from finder.domain.words import human_datetime
+from finder.store import SCHEMA_VERSION, backup_made_at, read_data_file
 from finder.transfer import data_file
 from support import add_provider, form_values, save_field, start_call
 
@@ -241,11 +242,16 @@ def test_restoring_backs_up_first_and_can_be_undone(client, people, tmp_path):
     url, _ = restore_through_the_pages(other, exported)
     page = other.post(url, follow_redirects=True).get_data(as_text=True)
     assert "Restored 3 providers and 3 calls from finder-data.json." in page
-    backup = re.search(r"kept in the backup (finder-[\w-]+\.json)", page).group(1)
-    assert read_data_file(store.backup_folder / backup) == before
+    # The backup is named in words, when it was made, not by its file name.
+    made = human_datetime(backup_made_at(store.backups()[0].name).isoformat())
+    assert f"Your data from before are kept in a backup from {made}." in text_of(page)
+    assert re.match(r"\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d$", made)
+    assert "before-replace" not in text_of(page)
+    undo = re.search(r'<form method="post" action="(/import-export/restore/undo/([^"]+))">',
+                     page)
+    assert read_data_file(store.backup_folder / undo.group(2)) == before
     assert "Dr Current" not in text_of(page)
-    undo = re.search(r'<form method="post" action="(/import-export/restore/undo/[^"]+)">',
-                     page).group(1)
+    undo = undo.group(1)
     page = other.post(undo, follow_redirects=True).get_data(as_text=True)
     assert "Your data are back as they were before the restore." in page
     assert store.tables() == before

@@ -15,9 +15,10 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_fo
 from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
                                 single_field_form)
-from finder.calls.screen import fingerprint, render_call_screen
+from finder.calls.screen import asked_words, fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
 from finder.domain.scoring import score_words
+from finder.domain.words import human_date
 from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
 from finder.store import StorageError
@@ -72,10 +73,22 @@ def end(call_id: int):
     provider = directory().provider(call["provider_id"])
     status = (status or content().vocabulary.status_for_outcome(call.get("outcome"))
               or provider.get("status"))
-    directory().end_call(call_id, status, call.get("follow_up_on") or "")
-    label = content().vocabulary.label("statuses", status)
-    flash(f"Call saved. {provider['name']} is now “{label}”.")
+    before = directory().end_call(call_id, status, call.get("follow_up_on") or "")
+    flash(_ended_message(provider["name"], call, before, status))
     return redirect(url_for("providers.show", provider_id=provider["id"]))
+
+
+def _ended_message(name: str, call: dict, before: str | None, status: str) -> str:
+    """What happened when a call ended, in words: how it ended, whether the provider's
+    status changed or stayed, and when to follow up."""
+    vocabulary = content().vocabulary
+    outcome = vocabulary.label("call_outcomes", call.get("outcome")) if call.get("outcome") else ""
+    label = vocabulary.label("statuses", status)
+    moved = f"is now “{label}”" if status != before else f"stays “{label}”"
+    follow_up = (f" Follow up on {human_date(call['follow_up_on'])}."
+                 if call.get("follow_up_on") else "")
+    said = f" ({outcome[0].lower()}{outcome[1:]})" if outcome else ""
+    return f"Call saved{said}. {name} {moved}.{follow_up}"
 
 
 @bp.route("/calls/<int:call_id>/fields", methods=["POST"])
@@ -205,4 +218,4 @@ def _standing_payload(provider_id: int) -> dict:
             "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
             "percent": summary.get("percent"), "score": score_words(summary),
             "red_flags": len(summary.get("red_flags") or []),
-            "not_asked": summary.get("not_asked")}
+            "not_asked": summary.get("not_asked"), "asked_words": asked_words(summary)}

@@ -188,7 +188,7 @@ def _check_tables(tables, current_checklist_version: int) -> None:
 # The type each field must have when present, for what the pages and scoring read.
 PROVIDER_FIELDS = {"name": str, "status": str, "phone": str, "tags": list,
                    "telemedicine_states": list, "status_history": list, "cleared_flags": dict,
-                   "follow_up_on": str}
+                   "follow_up_on": str, "to_fix": dict}
 CALL_FIELDS = {"provider_id": int, "checklist_version": int, "answers": dict,
                "practical": dict, "red_flags": dict, "called_at": str}
 
