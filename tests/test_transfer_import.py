@@ -424,6 +424,20 @@ def test_a_row_with_a_bad_phone_is_imported_without_it_and_marked_to_fix(client,
     assert "To fix: the list said “call me maybe”." in text_of(form)
 
 
+def test_the_shortlist_marks_the_providers_to_fix_and_filters_them(client, directory):
+    assert "Fields to fix" not in client.get("/").get_data(as_text=True)  # nothing to fix yet
+    imported(client)
+    shortlist = text_of(client.get("/").get_data(as_text=True))
+    assert "Dr Kim Park Park Clinic" in shortlist and "To fix: Phone" in shortlist
+    assert "To fix: State" in shortlist and "Fields to fix" in shortlist
+    to_fix = text_of(client.get("/", query_string={"to_fix": "yes"}).get_data(as_text=True))
+    assert "Dr Kim Park" in to_fix and "Dr Zoe Adams" in to_fix
+    fixed = [p["name"] for p in directory.providers() if not p.get("to_fix")]
+    assert fixed and not any(name in to_fix for name in fixed)
+    nothing = text_of(client.get("/", query_string={"to_fix": "no"}).get_data(as_text=True))
+    assert all(name in nothing for name in fixed) and "Dr Kim Park" not in nothing
+
+
 def test_a_row_to_fix_that_is_unticked_is_left_out(client, directory):
     page = imported(client, without_gaps={4})
     assert "Imported 3 providers from list.csv (1 with a field to fix); 3 rows left out." \

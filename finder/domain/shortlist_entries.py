@@ -67,6 +67,7 @@ class ShortlistEntry:
     follow_up_on: str
     last_call_at: str
     in_trash: bool
+    to_fix: tuple[str, ...]  # labels of the fields an import left empty, to fix
     facets: frozenset[str]  # facet(key, value) for every filter but the follow-up date
     search_text: str
     name_key: str
@@ -87,13 +88,15 @@ def shortlist_entry(provider_id: int, record: Mapping) -> ShortlistEntry:
     remote = tuple(record.get("telemedicine_states") or ())
     name = _text(record.get("name"))
     name_key = name.casefold()
+    to_fix = _to_fix_labels(record.get("to_fix"))
     rank = VERDICT_RANK.get(verdict, 2)
     facets = [("status", _text(record.get("status"))), ("verdict", verdict),
               ("red_flags", "any" if red_flags else "none"), ("score", score_band(percent)),
               ("state", state), *(("state", s) for s in (remote if telemedicine == "yes" else ())),
               ("telemedicine", telemedicine), ("specialty", _text(record.get("specialty"))),
               ("payment", _text(record.get("payment")) or "unknown"),
-              ("referral", _text(record.get("referral_source"))), *(("tag", tag) for tag in tags)]
+              ("referral", _text(record.get("referral_source"))), *(("tag", tag) for tag in tags),
+              ("to_fix", "yes" if to_fix else "no")]
     searched = " ".join(_text(record.get(field)) for field in SEARCHED_FIELDS)
     return ShortlistEntry(
         id=int(provider_id), name=name, practice=_text(record.get("practice")),
@@ -104,7 +107,7 @@ def shortlist_entry(provider_id: int, record: Mapping) -> ShortlistEntry:
         telemedicine=telemedicine, telemedicine_states=remote,
         follow_up_on=_text(record.get("follow_up_on")),
         last_call_at=_text(standing.get("last_call_at")),
-        in_trash=bool(record.get("deleted_at")),
+        in_trash=bool(record.get("deleted_at")), to_fix=to_fix,
         facets=frozenset(facet(key, value) for key, value in facets),
         search_text=folded(f"{searched} {' '.join(tags)}"), name_key=name_key,
         best_match_key=_sort_text(rank, stored_percent, 0, red_flags, name_key),
@@ -119,6 +122,14 @@ def _sort_text(first: int, percent: int | None, then: int, red_flags: int,
     faster: thousands of entries are sorted on every view."""
     score = 999 if percent is None else 100 - max(0, min(int(percent), 100))
     return f"{first:01d}{score:03d}{then:01d}{min(red_flags, 999):03d}{name_key}"
+
+def _to_fix_labels(marks) -> tuple[str, ...]:
+    """The labels of the fields marked "to fix" (see finder.transfer.review)."""
+    if not isinstance(marks, Mapping):
+        return ()
+    return tuple(_text(mark.get("label") if isinstance(mark, Mapping) else None) or name
+                 for name, mark in marks.items())
+
 
 def _text(value) -> str:
     """Stored text as used here: nothing for a missing value."""

@@ -103,8 +103,9 @@ def _follow_up(today: str) -> Callable[[ShortlistEntry], tuple[str]]:
 
 
 def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
-                  tags: Iterable[str] = ()) -> list[Filter]:
-    """Every shortlist filter, in the order the page shows them."""
+                  tags: Iterable[str] = (), any_to_fix: bool = False) -> list[Filter]:
+    """Every shortlist filter, in the order the page shows them. A filter without choices
+    (no tags yet, nothing to fix) is not shown."""
     return [
         Filter("status", "Status", vocabulary.choices("statuses"), "with status {labels}"),
         Filter("verdict", "Verdict", list(verdict_labels.items()), "with verdict {labels}"),
@@ -125,9 +126,12 @@ def build_filters(vocabulary, verdict_labels: Mapping[str, str], today: dt.date,
                _follow_up(today.isoformat())),
         Filter("tag", "Your tags", [(t, t) for t in sorted(set(tags), key=str.lower)],
                "tagged {labels}"),
+        Filter("to_fix", "Fields to fix", TO_FIX_CHOICES if any_to_fix else [],
+               "{lower}"),
     ]
 
 
+TO_FIX_CHOICES = [("yes", "With a field to fix after an import"), ("no", "Nothing to fix")]
 FOLLOW_UP_CHOICES = [("due", "Due today or overdue"), ("later", "Later"), ("none", "No date")]
 
 

@@ -35,7 +35,9 @@ def shortlist_view(args, entries: list | None = None):
     providers not in the trash, already read."""
     entries = directory().shortlist_entries()[0] if entries is None else entries
     tags = set(chain.from_iterable(entry.tags for entry in entries))
-    filters = build_filters(content().vocabulary, verdict_names(), dt.date.today(), tags)
+    any_to_fix = any(entry.to_fix for entry in entries)
+    filters = build_filters(content().vocabulary, verdict_names(), dt.date.today(), tags,
+                            any_to_fix)
     query = ShortlistQuery.parse(args.getlist, filters)
     return filters, query, run_query(entries, filters, query)
 

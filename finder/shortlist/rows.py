@@ -31,6 +31,7 @@ class ShortlistRow:
     video: str
     last_contact: str
     last_contact_in_full: str
+    to_fix: str  # "Phone, Website": fields an import left empty
 
 
 def shortlist_rows(entries: list[ShortlistEntry], vocabulary, verdict_names: dict[str, str],
@@ -59,4 +60,5 @@ def _row(entry: ShortlistEntry, specialties, statuses, verdict_names, link_for) 
         follow_up=short_date(entry.follow_up_on),
         where=", ".join(p for p in (entry.city, entry.state) if p), video=video,
         last_contact=short_date(entry.last_call_at) or "–",
-        last_contact_in_full=human_datetime(entry.last_call_at))
+        last_contact_in_full=human_datetime(entry.last_call_at),
+        to_fix=", ".join(entry.to_fix))
