@@ -485,6 +485,15 @@ def test_percentage_evidence_names_the_last_step_when_liquids_are_never_reached(
                                   "mg shrink: 1 mg at first, 0.00664 mg by step 500.")
 
 
+def test_a_list_of_shrinking_doses_names_its_share_range_and_first_and_last_step(data):
+    # 2, 1.8, 1.6, 1.44, 1.3 mg clonazepam: each cut 10-11.1 % of the dose before it (within
+    # the steady-share ratio), 0.2 mg at first and 0.14 mg last.
+    result = classify(data, list_layout(data, [2, 1.8, 1.6, 1.44, 1.3]))
+    assert result.pattern == "percent_of_current"
+    assert result.evidence[0] == ("Each step removes between 9.72 % and 11.1 % of the current "
+                                  "dose; the steps in mg go from 0.2 mg to 0.14 mg.")
+
+
 def test_a_percentage_rule_without_a_hold_is_not_said_to_hold(data):
     result = classify(data, rule_layout(data, "diazepam", 4, 10, "percent", every=4))
     assert "The dose is held during flares." not in result.evidence
