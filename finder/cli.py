@@ -23,6 +23,7 @@ from finder.data_folder import resolve_data_dir, write_password_hash, read_passw
 from finder.domain.words import plural
 from finder.store import Store, StorageError, restore_backup
 from finder.security import LOOPBACK_NAMES
+from finder.sessions import cookie_name
 
 __all__ = ["main"]
 
@@ -99,7 +100,8 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     names = [] if loopback else network_names(host, allowed)
     try:
         app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": not loopback,
-                          "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names})
+                          "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names,
+                          "SESSION_COOKIE_NAME": cookie_name(port)})
     except StorageError as error:
         _fail(str(error))
     except ContentError as error:

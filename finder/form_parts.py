@@ -4,7 +4,7 @@ behind confirm and undo buttons with `confirmed()`, the one check they all make.
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-__all__ = ["as_choices", "ConfirmForm", "confirmed"]
+__all__ = ["as_choices", "ConfirmForm", "confirmed", "typed_values"]
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -28,3 +28,10 @@ def confirmed() -> bool:
     confirm page or redirects to the button's page, as it would after a press.
     """
     return ConfirmForm().validate_on_submit()
+
+
+def typed_values(form) -> list[tuple[str, str]]:
+    """What was typed into a posted form, field by field (not its token, nor blanks), to
+    show back when it could not be saved, so that nothing typed is lost."""
+    return [(name, value) for name, value in form.items(multi=True)
+            if name != "csrf_token" and isinstance(value, str) and value.strip()]

@@ -1,16 +1,17 @@
-"""The checks every request passes: the form token (CSRF) and what happens when it has
-expired, the served-host check, the sign-in required when finder is reachable from other
-machines (the pages themselves are finder.sign_in), security headers, and redirect targets
-that stay on this site."""
+"""The checks every request passes, in this order: the served-host check, the sign-in
+required when finder is reachable from other machines (finder.sign_in), the form token
+(CSRF) and what happens when it has expired; then security headers on every answer, and
+redirect targets that stay on this site."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Flask, current_app, g, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import Flask, current_app, g, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError
+
+from finder.form_parts import typed_values
 
 __all__ = ["init_app", "replays_form_on_expired_token", "safe_next", "LOOPBACK_NAMES",
            "SIGN_IN_PAGE"]
@@ -33,20 +34,17 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def init_app(app: Flask) -> None:
-    csrf.init_app(app)  # also gives templates csrf_token()
+    from finder.sign_in import require_sign_in
+
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 60 * 60 * 24 * 365)
-    app.before_request(_require_sign_in)
-    app.before_request(_keep_session)
+    # Sign-in first, before the form token is even looked at: a signed-out client must never
+    # reach a view, not even one the expired-token answer below runs again.
+    app.before_request(require_sign_in)
+    csrf.init_app(app)  # its check runs next; it also gives templates csrf_token()
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _expired_token)
     app.register_error_handler(SecurityError, _unknown_host)
-
-
-def _keep_session() -> None:
-    # A persistent session keeps the form token valid across browser restarts.
-    session.permanent = True
 
 
 def _security_headers(response):
@@ -89,29 +87,18 @@ def _expired_token(error: CSRFError):
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "replays_form_on_expired_token", False):
         g.expired_token = True
-        response = current_app.make_response(view(**(request.view_args or {})))
+        try:
+            response = current_app.make_response(view(**(request.view_args or {})))
+        except HTTPException as gone:  # e.g. an import already done: its own calm answer
+            return current_app.handle_http_exception(gone)
         if not response.location:
             response.status_code = 400
             return response
         # A button whose page was open too long: nothing typed to keep; a way back to it.
         return render_template("errors/expired_token.html", typed=[],
                                back=response.location), 400
-    typed = [(key, value) for key, value in request.form.items(multi=True)
-             if key != "csrf_token" and value.strip()]
-    return render_template("errors/expired_token.html", typed=typed, back=None), 400
-
-
-# -- sign-in when finder is served beyond this machine ------------------------------------
-
-
-def _require_sign_in():
-    if not current_app.config.get("PASSWORD_REQUIRED"):
-        return None
-    if request.routing_exception is not None:
-        return None  # e.g. a refused host name: let its own calm answer through
-    if session.get("signed_in") or request.endpoint in (SIGN_IN_PAGE, "static"):
-        return None
-    return redirect(url_for(SIGN_IN_PAGE, next=request.full_path.rstrip("?")))
+    return render_template("errors/expired_token.html", typed=typed_values(request.form),
+                           back=None), 400
 
 
 def safe_next(target: str | None) -> str:
