@@ -72,7 +72,9 @@ def main(context: click.Context) -> None:
               help="Port to listen on.")
 @click.option("--allow-host", "allowed", multiple=True, metavar="NAME",
               help="Another name or address this computer is reached by from the network "
-                   "(its own names and addresses are allowed already). Repeat for more.")
+                   "(its own names and addresses are allowed already), or the name of a "
+                   "reverse proxy that serves finder over HTTPS. Needs a password (see "
+                   "set-password). Repeat for more.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help=DATA_DIR_HELP)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
@@ -87,19 +89,23 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
 
     folder = resolve_data_dir(data_dir)
     loopback = is_loopback(host)
-    if not loopback and not read_password_hash(folder):
-        _fail(f"finder will not listen on {host} without a password: anyone on your network "
+    # Reachable from other machines: listening beyond this one, or answering to other names
+    # (--allow-host, e.g. behind a reverse proxy that adds HTTPS). Then only with a password.
+    reachable = not loopback or bool(allowed)
+    if reachable and not read_password_hash(folder):
+        where = f"listen on {host}" if not loopback else f"answer to {', '.join(allowed)}"
+        _fail(f"finder will not {where} without a password: anyone on your network "
               "could read your notes. Set one first with\n\n"
               f'    finder set-password --data-dir "{folder}"\n\n'
-              "or leave out --host to keep finder on this computer only.")
+              "or leave out --host and --allow-host to keep finder on this computer only.")
     # Checked before the data are opened, so a failed start changes nothing in the folder.
     problem = _port_problem(host, port)
     if problem is not None:
         _fail(f"Could not listen on {host}:{port} ({problem}). Another program may be "
               f"using that port: try  finder serve --port {port + 1}")
-    names = [] if loopback else network_names(host, allowed)
+    names = [name.strip("[]") for name in allowed] if loopback else network_names(host, allowed)
     try:
-        app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": not loopback,
+        app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": reachable,
                           "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names,
                           "SESSION_COOKIE_NAME": cookie_name(port)})
     except StorageError as error:

@@ -3,6 +3,7 @@ in the app, and never a byte of the user's data."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 
@@ -298,3 +299,234 @@ def test_a_form_token_keeps_working_through_a_call_that_lasts_hours(data_dir, mo
                             headers={"X-CSRFToken": token})
         assert reply.status_code == 200, reply.get_json()
     assert response.status_code == 302
+
+
+# -- the brake on guessing -------------------------------------------------------------------
+
+
+class Ticking:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_each_wrong_password_doubles_the_wait_for_its_address_up_to_fifteen_minutes():
+    from finder.sign_in import GuessingBrake
+
+    clock = Ticking()
+    brake = GuessingBrake(clock)
+    waits = []
+    for _ in range(12):
+        assert brake.wait("10.0.0.9") <= 0
+        brake.failed("10.0.0.9")
+        waits.append(brake.wait("10.0.0.9"))
+        clock.now += waits[-1]
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+    assert brake.wait("10.0.0.10") == 0  # another address is not slowed (yet)
+    brake.succeeded("10.0.0.9")
+    assert brake.wait("10.0.0.9") == 0
+
+
+def test_many_wrong_passwords_from_anywhere_slow_every_address_and_a_quiet_hour_forgets():
+    from finder.sign_in import GuessingBrake
+
+    clock = Ticking()
+    brake = GuessingBrake(clock)
+    for n in range(GuessingBrake.OVERALL_FREE):
+        brake.failed(f"10.0.1.{n}")
+    assert brake.wait("10.0.2.1") == 0
+    brake.failed("10.0.1.200")
+    assert brake.wait("10.0.2.1") == 1  # a fresh address must wait too
+    brake.failed("10.0.1.201")
+    assert brake.wait("10.0.2.1") == 2
+    clock.now += 3601
+    assert brake.wait("10.0.2.1") == 0
+
+
+def test_a_burst_of_wrong_passwords_is_refused_with_429_and_retry_after_without_checking(
+        data_dir, monkeypatch):
+    import finder.sign_in
+
+    checks = []
+    real_check = finder.sign_in.check_password_hash
+    monkeypatch.setattr(finder.sign_in, "check_password_hash",
+                        lambda stored, given: checks.append(given) or real_check(stored, given))
+    app = guarded_app(data_dir, WTF_CSRF_ENABLED=False)
+    clock = Ticking()
+    app.extensions["sign_in"].brake.clock = clock
+    guesser = app.test_client()
+    answers = [guesser.post("/sign-in", data={"password": f"guess {n}"}) for n in range(20)]
+    assert [a.status_code for a in answers] == [400] + [429] * 19
+    assert len(checks) == 1
+    assert answers[1].headers["Retry-After"] == "1"
+    assert "Wait 1 second, then try again" in answers[1].get_data(as_text=True)
+    retry_afters = []
+    for _ in range(5):  # waiting as told each time: every wrong password doubles the wait
+        clock.now += int(guesser.post("/sign-in", data={"password": "x"}).headers["Retry-After"])
+        assert guesser.post("/sign-in", data={"password": "wrong"}).status_code == 400
+        retry_afters.append(int(guesser.post("/sign-in", data={"password": "x"})
+                                .headers["Retry-After"]))
+    assert retry_afters == [2, 4, 8, 16, 32]
+    # Another address is not held up by this one's guesses, and the right password works.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+    assert other.post("/sign-in", data={"password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.slow
+def test_guessing_at_a_served_finder_is_refused_while_the_signed_in_users_saves_stay_fast(
+        tmp_path):
+    """The real server, with guessers on four addresses sending wrong passwords as fast as
+    they can, while the signed-in user autosaves answers: the guesses are refused (429,
+    Retry-After), few passwords are actually checked, and the saves take no longer."""
+    import statistics
+    import threading
+    import time
+
+    data = tmp_path / "data"
+    data.mkdir()
+    write_password_hash(data, generate_password_hash(PASSWORD))
+    provider_id = seeded_provider(data)
+    port = free_port()
+    with served(data, port, "--allow-host", "finder.test"):
+        owner = Browser(port)
+        owner.sign_in(PASSWORD)
+        call_path = owner.post_form(f"/providers/{provider_id}/calls", {})[1]["Location"]
+
+        def autosave_times(count):
+            times = []
+            for n in range(count):
+                started = time.perf_counter()
+                status, _, _ = owner.request("POST", f"{call_path}/fields",
+                                             json_body={"name": "notes", "value": f"n{n}"})
+                times.append(time.perf_counter() - started)
+                assert status == 200
+            return times
+
+        before = autosave_times(30)
+        stop = threading.Event()
+        answers = []
+
+        def guess(address):
+            guesser = Browser(port, source=address)
+            token = guesser.token("/sign-in")
+            while not stop.is_set():
+                status, headers, _ = guesser.request(
+                    "POST", "/sign-in", form={"password": "wrong", "csrf_token": token})
+                answers.append((status, headers.get("Retry-After")))
+
+        guessers = [threading.Thread(target=guess, args=(f"127.0.0.{n}",))
+                    for n in (2, 3, 4, 5)]
+        for thread in guessers:
+            thread.start()
+        time.sleep(0.5)
+        during = autosave_times(60)
+        stop.set()
+        for thread in guessers:
+            thread.join(10)
+    refused = [a for a in answers if a[0] == 429]
+    checked = [a for a in answers if a[0] == 400]
+    assert len(answers) > 100 and len(refused) > 0.9 * len(answers)
+    assert all(retry_after and int(retry_after) >= 1 for _, retry_after in refused)
+    assert len(checked) <= 20
+    print(f"autosave median {statistics.median(before)*1000:.1f} ms before, "
+          f"{statistics.median(during)*1000:.1f} ms during {len(answers)} guesses "
+          f"({len(checked)} checked); slowest {max(during)*1000:.1f} ms")
+    assert statistics.median(during) < max(3 * statistics.median(before), 0.05), (before, during)
+    assert sorted(during)[int(0.9 * len(during))] < 0.25, during
+
+
+class Browser:
+    """A little HTTP client with a cookie jar, sending from a chosen loopback address."""
+
+    def __init__(self, port, source="127.0.0.1"):
+        self.port, self.source, self.cookies, self.csrf = port, source, {}, None
+
+    def request(self, method, path, form=None, json_body=None):
+        import http.client
+        import json
+        from urllib.parse import urlencode
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
+                                                source_address=(self.source, 0))
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            body = json.dumps(json_body)
+            headers.update({"Content-Type": "application/json", "X-CSRFToken": self.csrf})
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, dict(response.headers), text
+
+    def token(self, path):
+        _, _, page = self.request("GET", path)
+        self.csrf = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        return self.csrf
+
+    def sign_in(self, password):
+        status, headers, _ = self.request("POST", "/sign-in",
+                                          form={"password": password,
+                                                "csrf_token": self.token("/sign-in")})
+        assert status == 302, status
+        self.token("/")
+
+    def post_form(self, path, form):
+        status, headers, text = self.request("POST", path, form={**form, "csrf_token": self.csrf})
+        return status, headers, text
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def seeded_provider(data_dir) -> int:
+    from finder import bundled_path
+    from finder.content import load_content
+    from finder.directory import STORE_INDEXES, Directory
+    from finder.store import Store
+
+    directory = Directory(Store(data_dir, indexes=STORE_INDEXES),
+                          load_content(bundled_path("data")).checklist)
+    return directory.add_provider({"name": "Dr Timing", "status": "to_call"})
+
+
+@contextlib.contextmanager
+def served(data_dir, port, *options):
+    """`finder serve` in a child process until the block ends."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "finder", "serve", "--port", str(port), "--data-dir",
+         str(data_dir), *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            assert process.poll() is None, process.stdout.read()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
