@@ -41,7 +41,33 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command answers a disk that is full or cannot be written with a sentence
+    saying so and what to do, never a traceback."""
+
+    def invoke(self, context: click.Context):
+        try:
+            return super().invoke(context)
+        except (StorageError, OSError) as error:
+            _fail(_disk_problem(error))
+
+
+def _disk_problem(error: Exception) -> str:
+    """A sentence for a StorageError or OSError: the store's own words when it explains
+    itself (damaged data, a file of the wrong kind), else what a full or read-only disk
+    means and what to do."""
+    from dataclasses import replace
+
+    from finder.errors import os_error_behind, write_failure
+    from finder.store import DamagedDataError
+
+    if isinstance(error, DamagedDataError) or os_error_behind(error) is None:
+        return str(error)
+    return replace(write_failure(error), again="run the command again").sentence()
+
+
+@click.group(cls=_Commands, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="finder")
 @click.pass_context
 def main(context: click.Context) -> None:
@@ -109,7 +135,7 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
                           "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names,
                           "SESSION_COOKIE_NAME": cookie_name(port)})
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     except ContentError as error:
         _fail(f"finder did not start: a file in its data/ folder breaks a rule.\n{error}")
     _keep_the_loaded_data_out_of_full_collections()
@@ -169,7 +195,7 @@ def backup(data_dir: Path | None) -> None:
     try:
         path = Store(folder).backup("manual")
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     click.echo(f"Backed up to {path}")
 
 
@@ -186,7 +212,7 @@ def restore(backup_file: Path, data_dir: Path | None, yes: bool) -> None:
     try:
         kept = restore_backup(folder, backup_file)
     except StorageError as error:
-        _fail(f"Not restored: {error}")
+        _fail(f"Not restored: {_disk_problem(error)}")
     click.echo(f"Restored {backup_file}.")
     if kept:
         click.echo(f"The data it replaced are kept in {kept}")
@@ -216,7 +242,7 @@ def export_data(output: Path | None, data_dir: Path | None, force: bool) -> None
     try:
         content = export_bytes(Store(folder).tables())
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     if to_screen:
         click.echo(content, nl=False)  # bytes go to the binary stream as they are
         return
@@ -256,7 +282,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     click.echo(f"{data_file} holds {_holding(summary)}"
                + (f", exported {summary.exported_at}." if summary.exported_at else "."))
     click.echo(f"It replaces the data in {folder}: {_holding(current)}. "
@@ -268,7 +294,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
     except StorageError as error:
-        _fail(f"Not imported: {error}")
+        _fail(f"Not imported: {_disk_problem(error)}")
     click.echo(f"Imported {data_file}. The data it replaced are kept in {kept}")
 
 

@@ -1,6 +1,7 @@
 """Pieces the forms of every page share: choices from (value, label) pairs, and the form
 behind confirm and undo buttons with `confirmed()`, the one check they all make."""
 
+from flask import g
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
@@ -26,7 +27,12 @@ def confirmed() -> bool:
     page that links back to where the button was. For that, the view is marked
     `replays_form_on_expired_token` (finder.security) and, when this is False, shows its
     confirm page or redirects to the button's page, as it would after a press.
+
+    Also False when the view is run again after its save could not be written (a full
+    disk: finder.errors), so that it answers the same way, writing nothing.
     """
+    if g.get("write_failed"):
+        return False
     return ConfirmForm().validate_on_submit()
 
 

@@ -4,7 +4,6 @@ in the app, and never a byte of the user's data."""
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 
 import pytest
@@ -12,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from finder import create_app
 from finder.data_folder import write_password_hash
-from support import add_provider, start_call
+from support import seed_every_kind
 
 PASSWORD = "correct horse"
 # What the seeded data hold: none of it may reach a signed-out client.
@@ -30,43 +29,13 @@ def guarded_app(data_dir, **settings):
 
 @pytest.fixture
 def seeded(data_dir):
-    """A password-protected app with a provider, a call, a trashed provider, a waiting list
-    import and a waiting restore, an import done, a restore done: real ids for every kind
-    of address. Returns the app and the values for each path parameter."""
+    """A password-protected app with real ids for every kind of address."""
     setup = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "WTF_CSRF_ENABLED": False,
                         "SECRET_KEY": "setup"}).test_client()
-    provider_id = add_provider(setup, name=SECRETS["name"], phone=SECRETS["phone"],
-                               notes=SECRETS["notes"])
-    call_id = start_call(setup, provider_id)
-    setup.post(f"/calls/{call_id}/fields", json={"name": "notes", "value": SECRETS["call notes"]})
-    trashed = add_provider(setup, name=SECRETS["trashed"])
-    setup.post(f"/providers/{trashed}/delete")
-    csv = f"Name,Phone\n{SECRETS['imported']},555 222 3333\n".encode()
-    done = _token(setup.post("/import-export/list", content_type="multipart/form-data",
-                             data={"list_file": (io.BytesIO(csv), "list.csv")}))
-    setup.post(f"/import-export/list/{done}/import",
-               data={"column_0": "name", "column_1": "phone"})
-    batch = setup.get("/").get_data(as_text=True)
-    batch = re.search(r"/import-export/list/undo/([\w-]+)", batch).group(1)
-    waiting_csv = _token(setup.post("/import-export/list", content_type="multipart/form-data",
-                                    data={"list_file": (io.BytesIO(csv), "list.csv")}))
-    export = setup.get("/import-export/finder-data.json").data
-    restored = _token(setup.post("/import-export/restore", content_type="multipart/form-data",
-                                 data={"data_file": (io.BytesIO(export), "data.json")}))
-    setup.post(f"/import-export/restore/{restored}")
-    backup = re.search(r"/import-export/restore/undo/([\w.-]+)",
-                       setup.get("/").get_data(as_text=True)).group(1)
-    waiting_json = _token(setup.post("/import-export/restore", content_type="multipart/form-data",
-                                     data={"data_file": (io.BytesIO(export), "data.json")}))
-    values = {"provider_id": provider_id, "call_id": call_id, "flag_id": "deadline",
-              "batch": batch, "backup": backup, "csv_token": waiting_csv,
-              "json_token": waiting_json}
+    values = seed_every_kind(setup, name=SECRETS["name"], phone=SECRETS["phone"],
+                             notes=SECRETS["notes"], call_notes=SECRETS["call notes"],
+                             trashed=SECRETS["trashed"], imported=SECRETS["imported"])
     return guarded_app(data_dir), values
-
-
-def _token(response) -> str:
-    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
-    return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
 
 
 def every_request(app, values):

@@ -6,9 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from finder.app_data import content, directory, provider_or_404
 from finder.domain.words import call_labels, plural
+from finder.errors import note_write_failure
 from finder.form_parts import ConfirmForm, confirmed
 from finder.providers.forms import provider_form
 from finder.security import replays_form_on_expired_token
+from finder.store import StorageError
 
 __all__ = ["bp"]
 
@@ -22,12 +24,16 @@ def new():
     if request.method == "GET" and request.args.get("referral_source"):
         prefill = {"referral_source": request.args["referral_source"], "status": "to_call"}
     form = provider_form(content().vocabulary, prefill)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        provider_id = directory().add_provider(form.record())
-        flash(f"Added {form.name.data.strip()}.")
-        return redirect(url_for("providers.show", provider_id=provider_id))
-    return render_template("providers/form.html", form=form, provider=None), \
-        400 if form.errors else 200
+        try:
+            provider_id = directory().add_provider(form.record())
+        except StorageError as error:
+            status = note_write_failure(error)  # the form again, as typed, saying why
+        else:
+            flash(f"Added {form.name.data.strip()}.")
+            return redirect(url_for("providers.show", provider_id=provider_id))
+    return render_template("providers/form.html", form=form, provider=None), status
 
 
 @bp.route("/<int:provider_id>")
@@ -48,12 +54,16 @@ def show(provider_id: int):
 def edit(provider_id: int):
     provider = provider_or_404(provider_id)
     form = provider_form(content().vocabulary, provider if request.method == "GET" else None)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        directory().update_provider(provider_id, form.record())
-        flash(f"Saved {form.name.data.strip()}.")
-        return redirect(url_for("providers.show", provider_id=provider_id))
-    return render_template("providers/form.html", form=form, provider=provider), \
-        400 if form.errors else 200
+        try:
+            directory().update_provider(provider_id, form.record())
+        except StorageError as error:
+            status = note_write_failure(error)  # the form again, as typed, saying why
+        else:
+            flash(f"Saved {form.name.data.strip()}.")
+            return redirect(url_for("providers.show", provider_id=provider_id))
+    return render_template("providers/form.html", form=form, provider=provider), status
 
 
 @bp.route("/<int:provider_id>/delete", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
 
 from finder.app_data import content, directory, verdict_names
 from finder.domain.words import plural
+from finder.errors import note_write_failure
 from finder.form_parts import ConfirmForm, confirmed
 from finder.security import replays_form_on_expired_token
 from finder.shortlist import shortlist_view
@@ -32,6 +33,7 @@ bp = Blueprint("transfer", __name__, url_prefix="/import-export")
 # A whole-data file can be larger than a list; other uploads keep the app's 2 MB limit.
 RESTORE_MAX_BYTES = 50 * 1024 * 1024
 PREVIEW_SAMPLES = 3
+KEEP_FAILED = "finder could not keep the file to check it. Choose it again once there is room."
 GONE = ("This import is no longer waiting: it was already done, cancelled, or left for more "
         "than a day. Nothing more was changed. To import the file, choose it again.")
 
@@ -107,7 +109,11 @@ def upload_data_file():
     except data_file.DataFileProblem as problem:
         form.data_file.errors.append(str(problem))
         return _hub(data_form=form, status=400)
-    token = pending.save(_data_dir(), "json", raw, form.data_file.data.filename or "")
+    try:
+        token = pending.save(_data_dir(), "json", raw, form.data_file.data.filename or "")
+    except OSError as error:
+        form.data_file.errors.append(KEEP_FAILED)
+        return _hub(data_form=form, status=note_write_failure(error))
     return redirect(url_for("transfer.restore_preview", token=token))
 
 
@@ -176,7 +182,11 @@ def upload_list():
     except CsvProblem as problem:
         form.list_file.errors.append(str(problem))
         return _hub(list_form=form, status=400)
-    token = pending.save(_data_dir(), "csv", raw, form.list_file.data.filename or "")
+    try:
+        token = pending.save(_data_dir(), "csv", raw, form.list_file.data.filename or "")
+    except OSError as error:
+        form.list_file.errors.append(KEEP_FAILED)
+        return _hub(list_form=form, status=note_write_failure(error))
     return redirect(url_for("transfer.list_columns", token=token))
 
 

@@ -89,7 +89,7 @@ def test_a_disk_that_fails_is_shown_and_nothing_typed_is_lost(server, page, stra
         page.fill("#answer_note-step_size", "typed while the disk was full")
         page.locator("#answer_note-step_size").blur()
         warning = page.locator("#save-warning")
-        expect(warning).to_contain_text("could not save to disk")
+        expect(warning).to_contain_text("The disk is full, so finder could not save")
         expect(warning).to_contain_text("No space left on device")
         assert page.input_value("#answer_note-step_size") == "typed while the disk was full"
     finally:
