@@ -129,10 +129,14 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     if problem is not None:
         _fail(f"Could not listen on {host}:{port} ({problem}). Another program may be "
               f"using that port: try  finder serve --port {port + 1}")
-    names = [name.strip("[]") for name in allowed] if loopback else network_names(host, allowed)
+    # The names shown for other devices, and every name the app answers to (the address it
+    # listens on included: 127.0.0.2 or ::1 are not among LOOPBACK_NAMES).
+    names = [n.strip("[]") for n in allowed] if loopback else network_names(host, allowed)
+    own = [host.strip("[]")] if loopback else []
+    host_names = list(dict.fromkeys(LOOPBACK_NAMES + own + names))
     try:
         app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": reachable,
-                          "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names,
+                          "HOST_NAMES": host_names,
                           "SESSION_COOKIE_NAME": cookie_name(port)})
     except StorageError as error:
         _fail(_disk_problem(error))

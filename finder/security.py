@@ -5,9 +5,12 @@ redirect targets that stay on this site."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, render_template, request, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -19,8 +22,9 @@ __all__ = ["init_app", "replays_form_on_expired_token", "safe_next", "LOOPBACK_N
 csrf = CSRFProtect()
 SIGN_IN_PAGE = "sign_in.sign_in"  # the one page open to all when a password is required
 
-# Host names a browser on this computer uses for finder. (Werkzeug's trusted-host check
-# cannot match IPv6 literals, so finder is served on IPv4 loopback.)
+# Host names a browser on this computer uses for finder. The names the app answers to are
+# HOST_NAMES; finder checks them itself rather than with Flask's TRUSTED_HOSTS, whose check
+# cannot match an IPv6 address such as [::1].
 LOOPBACK_NAMES = ["127.0.0.1", "localhost"]
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -36,9 +40,12 @@ CONTENT_SECURITY_POLICY = "; ".join([
 def init_app(app: Flask) -> None:
     from finder.sign_in import require_sign_in
 
-    if app.config.get("TRUSTED_HOSTS") is None:
-        app.config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES)
-    # Sign-in first, before the form token is even looked at: a signed-out client must never
+    app.json = IncomingJSON(app)
+
+    if app.config.get("HOST_NAMES") is None:
+        app.config["HOST_NAMES"] = list(LOOPBACK_NAMES)
+    app.before_request(_check_host)
+    # Sign-in next, before the form token is even looked at: a signed-out client must never
     # reach a view, not even one the expired-token answer below runs again.
     app.before_request(require_sign_in)
     csrf.init_app(app)  # its check runs next; it also gives templates csrf_token()
@@ -60,6 +67,29 @@ def _security_headers(response):
         # Pages hold private health information: never keep them in a cache.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def _check_host():
+    """Refuse a request addressed to a name finder does not serve (DNS rebinding)."""
+    if isinstance(request.routing_exception, SecurityError):
+        return _unknown_host(request.routing_exception)  # not even a host name
+    allowed = {_host_key(name) for name in current_app.config["HOST_NAMES"]}
+    if _host_key(request.host) not in allowed:
+        return _unknown_host(None)
+    return None
+
+
+def _host_key(host: str) -> str:
+    """A Host header's name, without its port, as one spelling: [::1]:5000 gives ::1."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.rstrip(".")
 
 
 def _unknown_host(error):
@@ -102,11 +132,47 @@ def _expired_token(error: CSRFError):
 
 
 def safe_next(target: str | None) -> str:
-    """A redirect target that stays on this site: a path, never another host."""
-    if not target:
+    """A redirect target that stays on this site: a path, never another host, and nothing
+    that could not go in a header (a line break would end it)."""
+    if not target or _CONTROL.search(target):
         return url_for("shortlist.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
         return url_for("shortlist.index")
     return target
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# -- JSON sent to finder ----------------------------------------------------------------
+
+MAX_JSON_DEPTH = 32
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class IncomingJSON(DefaultJSONProvider):
+    """JSON as requests send it (the autosave), made safe to keep: nested no deeper than
+    MAX_JSON_DEPTH (deeper is not JSON finder reads, so the request gets its 400 rather than
+    exhausting Python's recursion), and a lone UTF-16 surrogate (half of a character, which
+    a browser sends as \\ud83d when text was cut inside an emoji, and which no file can
+    hold) replaced by U+FFFD, so the rest of the answer is saved."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return _whole(super().loads(s, **kwargs), 0)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _whole(value, depth: int):
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError("JSON nested too deeply")
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_whole(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {_whole(key, depth + 1): _whole(item, depth + 1) for key, item in value.items()}
+    return value

@@ -129,10 +129,14 @@ def restore_preview(token: str):
         pending.discard(_data_dir(), token, "json")
         abort(400, description=str(problem))
     if confirmed():
-        try:
-            kept = data_file.restore(directory(), tables)
-        except data_file.DataFileProblem as problem:
-            abort(400, description=str(problem))
+        # Taken by this request alone: a second confirm at the same moment finds it gone.
+        with pending.claimed(_data_dir(), token, "json") as still_waiting:
+            if still_waiting is None:
+                abort(404, description=GONE)
+            try:
+                kept = data_file.restore(directory(), tables)
+            except data_file.DataFileProblem as problem:
+                abort(400, description=str(problem))
         name = pending.original_name(_data_dir(), token, "json")
         pending.discard(_data_dir(), token, "json")
         flash({"text": f"Restored {plural(summary.providers, 'provider')} and "
@@ -259,14 +263,18 @@ def import_list(token: str):
     if mapping is None:
         abort(400, description="The column choices did not come through. Nothing was imported: "
                                "go back to the preview and press Import again.")
-    review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().provider_records())
-    chosen = review.to_import(anyway)
     name = pending.original_name(_data_dir(), token, "csv")
-    batch = secrets.token_urlsafe(12)
-    ids = directory().add_providers(
-        [dict(row.record, imported={"batch": batch, "file": name, "row": row.number})
-         for row in chosen])
+    # Taken by this request alone: a second confirm at the same moment finds it gone.
+    with pending.claimed(_data_dir(), token, "csv") as still_waiting:
+        if still_waiting is None:
+            abort(404, description=GONE)
+        review = review_rows(parsed, mapping, content().vocabulary,
+                             directory().provider_records())
+        chosen = review.to_import(anyway)
+        batch = secrets.token_urlsafe(12)
+        ids = directory().add_providers(
+            [dict(row.record, imported={"batch": batch, "file": name, "row": row.number})
+             for row in chosen])
     pending.discard(_data_dir(), token, "csv")
     left_out = len(review.rows) - len(chosen)
     flash({"text": f"Imported {plural(len(ids), 'provider')} from {name or 'your list'}"

@@ -100,3 +100,17 @@ def test_a_disk_that_fails_is_shown_and_nothing_typed_is_lost(server, page, stra
     call = stored_call(server, call_id)  # opening the data proves the files are valid
     assert call["answers"]["step_size"]["note"] == "typed while the disk was full"
     assert call["answers"]["step_size"]["option"] == "percent_of_current"
+
+
+def test_half_a_character_typed_on_the_call_screen_never_holds_up_later_answers(server, page):
+    """Text cut inside an emoji (a lone UTF-16 surrogate, which the browser sends as \\ud83d)
+    once made the autosave fail for ever, and every later answer waited behind it."""
+    call_id = open_new_call(page, server, seed_provider(server))
+    page.locator("#notes").evaluate(
+        "(el) => { el.value = 'took it \\ud83d then'; "
+        "el.dispatchEvent(new Event('change', {bubbles: true})); }")
+    page.check("#answer-step_size-0")
+    wait_saved(page)
+    call = stored_call(server, call_id)
+    assert call["notes"] == "took it \ufffd then"
+    assert call["answers"]["step_size"]["option"] == "percent_of_current"
