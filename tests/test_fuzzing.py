@@ -1,9 +1,13 @@
 """Bad input gets a clear answer: every form and JSON endpoint, fed random and hostile input
-by hypothesis, answers with a page or a 4xx, never a 500, and the data stay valid."""
+by hypothesis (control characters, NULs, half characters, markup, very long and very deeply
+nested values), answers with a page or a 4xx, never a 500, and the data stay valid."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,24 +17,43 @@ from finder import create_app
 from finder.directory import STORE_INDEXES
 from finder.domain.interview_fields import field_names
 from finder.store import Store
+from support import seed_every_kind
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
-# Text as people and programs might send it: control characters, right-to-left marks,
-# emoji, markup, very long runs.
+# Text as people and programs might send it: control characters and NULs, right-to-left
+# marks, emoji, half of an emoji (a lone UTF-16 surrogate), markup, very long runs.
+LONE_SURROGATES = ["\ud800", "\udfff", "\ud83d", "\ude00"]
 hostile_text = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=20),
     st.sampled_from(["", " ", "<script>alert(1)</script>", "=cmd|' /C calc'!A0", "\u202e\u0000",
-                     "../../etc/passwd", "{{ 7*7 }}", "' OR 1=1 --", "💊" * 50]),
+                     "../../etc/passwd", "{{ 7*7 }}", "' OR 1=1 --", "💊" * 50, "\r\n",
+                     "javascript:alert(1)", "/\r\nSet-Cookie: x=1", "\x00" * 10]),
+    st.builds(lambda before, half, after: before + half + after, st.text(max_size=10),
+              st.sampled_from(LONE_SURROGATES), st.text(max_size=10)),
     st.builds(lambda n: "x" * n, st.integers(0, 30_000)),
 )
+deeply_nested = st.builds(lambda depth, bracket: bracket[0] * depth + bracket[1] * depth,
+                          st.integers(30, 100_000), st.sampled_from(["[]", "{}"]))
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | hostile_text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text, inner, max_size=3),
     max_leaves=8)
+
+
+def form_body(pairs) -> bytes:
+    """A form as a browser encodes it; half characters as the bytes a browser would send."""
+    return "&".join(f"{quote(str(name).encode('utf-8', 'surrogatepass'))}="
+                    f"{quote(str(value).encode('utf-8', 'surrogatepass'))}"
+                    for name, value in pairs).encode("ascii")
+
+
+def post_form(client, url, pairs):
+    return client.post(url, data=form_body(pairs),
+                       content_type="application/x-www-form-urlencoded")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +64,7 @@ def fuzz_app(tmp_path_factory):
     client.post("/providers/new", data={"name": "Dr Seed", "status": "to_call",
                                         "telemedicine": "unknown", "payment": "unknown"})
     client.post("/providers/1/calls")
+    app.seeded = seed_every_kind(client, name="Dr Seeded")
     yield app
     data_stay_valid(folder)
 
@@ -64,18 +88,18 @@ PROVIDER_FIELDS = ["name", "practice", "specialty", "phone", "website", "city", 
 def test_the_provider_form_never_fails_with_a_500(fuzz_app, form):
     client = fuzz_app.test_client()
     for url in ("/providers/new", "/providers/1/edit"):
-        response = client.post(url, data=form)
+        response = post_form(client, url, form.items())
         assert response.status_code in (302, 400, 413), (url, response.status_code)
 
 
 @FUZZ
 @given(st.one_of(
     st.fixed_dictionaries({"name": hostile_text, "value": json_values, "rev": json_values}),
-    json_values))
-def test_the_autosave_endpoint_answers_any_json_with_a_4xx_or_a_save(fuzz_app, payload):
+    json_values).map(json.dumps) | deeply_nested
+    | deeply_nested.map(lambda nested: f'{{"name": "notes", "value": {nested}}}'))
+def test_the_autosave_endpoint_answers_any_json_with_a_4xx_or_a_save(fuzz_app, body):
     client = fuzz_app.test_client()
-    response = client.post("/calls/1/fields", data=json.dumps(payload),
-                           content_type="application/json")
+    response = client.post("/calls/1/fields", data=body, content_type="application/json")
     assert response.status_code in (200, 400, 409, 413), response.get_data(as_text=True)[:300]
     assert response.is_json
 
@@ -104,7 +128,7 @@ def test_the_whole_interview_form_never_fails(fuzz_app, call_fields, data):
     form = {name: data.draw(hostile_text) for name in chosen}
     client = fuzz_app.test_client()
     for url in ("/calls/1", "/calls/1/end"):
-        response = client.post(url, data=form)
+        response = post_form(client, url, form.items())
         assert response.status_code in (302, 400, 409), (url, response.status_code)
 
 
@@ -117,7 +141,7 @@ QUERY_KEYS = ["status", "verdict", "red_flags", "score", "state", "telemedicine"
                 max_size=8))
 def test_any_shortlist_query_string_shows_a_page(fuzz_app, pairs):
     client = fuzz_app.test_client()
-    response = client.get("/", query_string=pairs)
+    response = client.get("/?" + form_body(pairs).decode("ascii"))
     assert response.status_code == 200
 
 
@@ -126,5 +150,151 @@ def test_any_shortlist_query_string_shows_a_page(fuzz_app, pairs):
                         "/providers/{}/edit"]),
        st.one_of(st.integers(-5, 10**20), hostile_text.filter(lambda t: "/" not in t)))
 def test_any_id_in_a_url_is_found_or_a_calm_404(fuzz_app, pattern, identifier):
-    response = fuzz_app.test_client().get(pattern.format(identifier))
+    segment = quote(str(identifier).encode("utf-8", "surrogatepass"), safe="")
+    response = fuzz_app.test_client().get(pattern.format(segment))
     assert response.status_code in (200, 404, 308), response.status_code
+
+
+# -- every form and every address in the app ------------------------------------------------
+
+
+def _routes(app, methods):
+    """(path, endpoint) for every route allowing one of `methods`, with the seeded ids."""
+    values = app.seeded
+    adapter = app.url_map.bind("localhost")
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or not set(methods) & set(rule.methods) \
+                or rule.rule.endswith(".pdf"):  # a browser prints those: seconds each
+            continue
+        arguments = {}
+        for name in rule.arguments:
+            if name == "token":
+                arguments[name] = values["json_token" if "restore" in rule.endpoint
+                                         else "csv_token"]
+            else:
+                arguments[name] = values[name]
+        found.append((adapter.build(rule.endpoint, arguments), rule.endpoint))
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def forms(fuzz_app):
+    """Every form on every page of the app, read from the pages themselves: (method, where
+    it is sent, the names of its fields)."""
+    client = fuzz_app.test_client()
+    found = {}
+    for path, _ in _routes(fuzz_app, {"GET"}):
+        with client.get(path) as response:
+            page = response.get_data().decode("utf-8", "replace")
+        for attributes, body in re.findall(r"<form([^>]*)>(.*?)</form>", page, re.S):
+            action = re.search(r'action="([^"]*)"', attributes)
+            method = re.search(r'method="([^"]*)"', attributes)
+            key = ((method.group(1) if method else "get").upper(),
+                   html.unescape(action.group(1)).partition("#")[0] if action and
+                   action.group(1) else path)
+            found.setdefault(key, set()).update(re.findall(r'name="([^"]+)"', body))
+    assert len(found) >= 20, sorted(found)
+    return sorted((method, action, sorted(names)) for (method, action), names in found.items())
+
+
+@pytest.fixture(scope="module")
+def post_routes(fuzz_app):
+    routes = _routes(fuzz_app, {"POST"})
+    assert len(routes) >= 30
+    return routes
+
+
+def _send(client, method, path, pairs):
+    if method == "GET":
+        separator = "&" if "?" in path else "?"
+        return client.get(path + separator + form_body(pairs).decode("ascii"))
+    return post_form(client, path, pairs)
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_form_in_the_app_answers_hostile_text_without_a_500(fuzz_app, forms, data):
+    method, action, names = data.draw(st.sampled_from(forms))
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names + ["unknown_field"]),
+                                         hostile_text), max_size=8))
+    with _send(fuzz_app.test_client(), method, action, pairs) as response:
+        assert response.status_code < 500, (method, action, pairs, response.status_code)
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_address_that_takes_a_post_answers_hostile_text_without_a_500(
+        fuzz_app, forms, post_routes, data):
+    path, endpoint = data.draw(st.sampled_from(post_routes))
+    names = sorted({name for _, _, form_names in forms for name in form_names})
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names), hostile_text), max_size=8))
+    response = post_form(fuzz_app.test_client(), path, pairs)
+    assert response.status_code < 500, (endpoint, pairs, response.status_code)
+
+
+@FUZZ
+@given(data=st.data())
+def test_every_page_answers_a_hostile_query_string_without_a_500(fuzz_app, forms, data):
+    path, endpoint = data.draw(st.sampled_from(_routes(fuzz_app, {"GET"})))
+    names = sorted({name for _, _, form_names in forms for name in form_names})
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names), hostile_text), max_size=6))
+    with _send(fuzz_app.test_client(), "GET", path, pairs) as response:
+        assert response.status_code < 500, (endpoint, pairs, response.status_code)
+
+
+uploads = st.one_of(
+    st.binary(max_size=2000),
+    hostile_text.map(lambda text: text.encode("utf-8", "surrogatepass")),
+    deeply_nested.map(str.encode),
+    st.lists(st.lists(hostile_text, min_size=1, max_size=5), min_size=1, max_size=6).map(
+        lambda rows: "\n".join(",".join(row) for row in rows).encode("utf-8", "surrogatepass")),
+    json_values.map(lambda value: json.dumps({"format": "finder-export", "version": 1,
+                                              "tables": value}).encode()),
+)
+
+
+@FUZZ
+@given(st.sampled_from([("/import-export/list", "list_file"),
+                        ("/import-export/restore", "data_file")]), uploads, hostile_text)
+def test_every_upload_answers_hostile_bytes_without_a_500(fuzz_app, target, content, name):
+    import io
+
+    url, field = target
+    response = fuzz_app.test_client().post(
+        url, content_type="multipart/form-data",
+        data={field: (io.BytesIO(content), name.encode("utf-8", "replace").decode() or "f")})
+    assert response.status_code in (302, 400, 413), response.status_code
+
+
+# Beside the random search, a sweep: every field of every form, and every field of the
+# autosave, gets each of these.
+NASTY = ["half \ud83d a character", "\x00", "nul\x00in the middle", "/\r\nSet-Cookie: x=1",
+         "\x1b[31m\x07\x7f", "x" * 5000]
+
+
+def test_every_field_of_every_form_takes_each_nasty_value_without_a_500(fuzz_app, forms):
+    client = fuzz_app.test_client()
+    failures = []
+    for method, action, names in forms:
+        for name in names:
+            for value in NASTY:
+                with _send(client, method, action, [(name, value)]) as response:
+                    if response.status_code >= 500:
+                        failures.append((method, action, name, value))
+    assert failures == []
+
+
+def test_every_autosaved_field_takes_each_nasty_value_without_a_500(fuzz_app, call_fields):
+    client = fuzz_app.test_client()
+    nested = "[" * 50_000 + "]" * 50_000
+    failures = []
+    for name in call_fields:
+        bodies = [json.dumps({"name": name, "value": value}) for value in NASTY]
+        bodies.append(f'{{"name": {json.dumps(name)}, "value": {nested}}}')
+        for body in bodies:
+            response = client.post("/calls/1/fields", data=body,
+                                   content_type="application/json")
+            if response.status_code >= 500 or not response.is_json:
+                failures.append((name, body[:40], response.status_code))
+    assert failures == []
