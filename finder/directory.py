@@ -16,6 +16,7 @@ from typing import Any, Callable, Collection, Mapping
 from finder.domain.checklist import Checklist, checklist_from_data
 from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
 from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
+from finder.domain.shortlist_entries import ShortlistEntry, shortlist_entry
 from finder.store import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
@@ -119,15 +120,55 @@ class Directory:
             (trashed if self.in_trash(record) else kept).append(record)
         return kept, trashed
 
+    def shortlist_entries(self) -> tuple[list[ShortlistEntry], int]:
+        """The shortlist's compact row for every provider not in the trash, and how many are
+        in it. Each row is built once from its record and rebuilt whenever the record is
+        replaced, by any save of any process (see Store.derived)."""
+        entries = self.store.derived(PROVIDERS, "shortlist", shortlist_entry)
+        kept = [entry for entry in entries if not entry.in_trash]
+        return kept, len(entries) - len(kept)
+
+    def reading(self):
+        """A context in which reads see one moment: no save, of this process or another,
+        lands between them (for a view and the records behind it)."""
+        return self.store.reading()
+
+    def providers_in_order(self, ids: list[int]) -> list[dict]:
+        """The providers with these ids, in this order, read at one moment; any that has
+        left meanwhile is left out (read-only records)."""
+        with self.store.reading():
+            found = (self.provider(provider_id) for provider_id in ids)
+            return [record for record in found if record is not None]
+
     def due_for_call_back(self, today: str, providers: list[dict] | None = None) -> list[dict]:
         """The providers (of `providers`, already read, or all) not in the trash whose
         follow-up date is `today` (ISO) or earlier, earliest first, except those whose
         status ends follow-ups."""
-        providers = self.providers() if providers is None else providers
+        if providers is None:  # found from the shortlist's rows, then read
+            with self.store.reading():
+                return self.providers_in_order([e.id for e in self.due_entries(today)])
         due = [p for p in providers if not self.in_trash(p)
-               and p.get("follow_up_on") and p["follow_up_on"] <= today
-               and p.get("status") not in self.statuses_ending_follow_ups]
+               and self._due(p.get("follow_up_on"), p.get("status"), today)]
         return sorted(due, key=lambda p: p["follow_up_on"])
+
+    def due_entries(self, today: str) -> list[ShortlistEntry]:
+        """due_for_call_back as the shortlist's compact rows."""
+        entries, _ = self.shortlist_entries()
+        ending = self.statuses_ending_follow_ups  # _due, inline: this runs on every view
+        due = [e for e in entries if e.follow_up_on and e.follow_up_on <= today
+               and e.status not in ending]
+        return sorted(due, key=lambda entry: entry.follow_up_on)
+
+    def _due(self, follow_up_on: str | None, status: str | None, today: str) -> bool:
+        return bool(follow_up_on) and follow_up_on <= today \
+            and status not in self.statuses_ending_follow_ups
+
+    def follow_ups(self) -> list[dict]:
+        """Every provider not in the trash with a follow-up date, earliest first, except those
+        whose status ends follow-ups: the call-back list, now and to come."""
+        return sorted((p for p in self.providers() if p.get("follow_up_on")
+                       and p.get("status") not in self.statuses_ending_follow_ups),
+                      key=lambda p: p["follow_up_on"])
 
     def update_provider(self, provider_id: int, fields: dict[str, Any], via: str = "edit") -> None:
         """Change a provider's details; a new status is added to its history."""
@@ -257,18 +298,27 @@ class Directory:
             return {name: self.edit_call(call_id, name, value, base_rev)
                     for name, value, base_rev in edits}
 
-    def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
+    def end_call(self, call_id: int, status: str, follow_up_on: str) -> str | None:
         """Mark a call ended and move its provider to a status, and to the follow-up date
-        when one is given (an empty one keeps the provider's date)."""
+        when one is given (an empty one keeps the provider's date). The status history gets
+        an entry naming the call and how it ended even when the status stays the same, so
+        every call shows there. Returns the status the provider had before."""
         with self.store.transaction():
             call = self.call(call_id)
             if call is None:
                 raise LookupError(f"no call {call_id}")
-            self.store.update(CALLS, call_id, {"ended": True, "updated_at": self.now()})
-            changes = {"status": status}
+            stamp = self.now()
+            self.store.update(CALLS, call_id, {"ended": True, "updated_at": stamp})
+            record = self._require_provider(call["provider_id"])
+            entry = {"status": status, "at": stamp, "via": f"call {call_id}"}
+            if call.get("outcome"):
+                entry["outcome"] = call["outcome"]
+            changes = {"status": status, "updated_at": stamp,
+                       "status_history": record.get("status_history", []) + [entry]}
             if follow_up_on:
                 changes["follow_up_on"] = follow_up_on
-            self.update_provider(call["provider_id"], changes, via=f"call {call_id}")
+            self.store.update(PROVIDERS, call["provider_id"], changes)
+            return record.get("status")
 
     def delete_call(self, call_id: int) -> dict:
         """Set a call aside (it can be put back with restore_call) and return it."""
@@ -435,6 +485,11 @@ class Directory:
         """A copy of every table as stored: what an export holds."""
         return self.store.tables()
 
+    def tables_to_export(self) -> dict[str, dict[str, dict]]:
+        """Every table as stored at this moment, read-only and without copies (see
+        Store.frozen_tables): the same data as tables(), for writing out at once."""
+        return self.store.frozen_tables()
+
     def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:
         """Make `tables` (checked, in stored form) the whole data, after a backup of what
         was there; return that backup. Standings are as in `tables` until
@@ -451,6 +506,11 @@ class Directory:
         """Store several new providers in one transaction (an import): all or none."""
         with self.store.transaction():
             return [self.add_provider(fields) for fields in records]
+
+    def providers_with_calls(self) -> set[int]:
+        """The ids of providers with at least one call (calls set aside not counted)."""
+        return {call["provider_id"] for call in self.store.all(CALLS)
+                if not call.get("deleted_at")}
 
     def trash_imported(self, batch: str) -> int:
         """Move the providers an import added (and still there) to the trash; return how

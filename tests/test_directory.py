@@ -87,3 +87,73 @@ def test_a_backup_is_found_by_its_name_only_while_the_folder_keeps_it(directory)
     assert directory.backup_file(kept.name) == kept
     assert directory.backup_file("finder-20990101-000000-000000-before-replace.json") is None
     assert directory.backup_file("../" + kept.name) is None
+
+
+# -- the shortlist's compact rows follow every change -----------------------------------------
+
+
+def entry_named(directory, name):
+    entries, _ = directory.shortlist_entries()
+    return next((e for e in entries if e.name == name), None)
+
+
+def test_shortlist_entries_follow_each_save_and_leave_the_trash_out(directory):
+    lee = directory.add_provider({"name": "Dr Lee", "status": "to_call"})
+    assert entry_named(directory, "Dr Lee").status == "to_call"
+    directory.update_provider(lee, {"status": "called", "name": "Dr Ann Lee"})
+    assert entry_named(directory, "Dr Lee") is None
+    assert entry_named(directory, "Dr Ann Lee").status == "called"
+    directory.trash_provider(lee)
+    assert directory.shortlist_entries() == ([], 1)
+    directory.restore_provider(lee)
+    assert directory.shortlist_entries()[0][0].name == "Dr Ann Lee"
+
+
+def test_a_call_changes_the_entrys_verdict_and_score(directory):
+    lee = directory.add_provider({"name": "Dr Lee"})
+    assert entry_named(directory, "Dr Lee").verdict == "incomplete"
+    call = directory.start_call(lee, called_at="2026-11-24T10:00")
+    for question, option in {"step_size": "percent_of_current",
+                             "liquid_formulation": "yes_with_pharmacy",
+                             "bad_reaction": "hold_or_updose",
+                             "knows_literature": "knows"}.items():
+        directory.edit_call(call, f"answer-{question}", option, None)
+    entry = entry_named(directory, "Dr Lee")
+    assert (entry.verdict, entry.percent, entry.last_call_at) == (
+        "strong", 100, "2026-11-24T10:00")
+    directory.delete_call(call)
+    assert entry_named(directory, "Dr Lee").verdict == "incomplete"
+
+
+def test_another_process_s_save_reaches_the_entries(directory, tmp_path):
+    directory.add_provider({"name": "Dr Here"})
+    assert [e.name for e in directory.shortlist_entries()[0]] == ["Dr Here"]
+    other = Directory(Store(tmp_path / "data", indexes=STORE_INDEXES), CONTENT.checklist)
+    other.add_provider({"name": "Dr From Elsewhere"})
+    other.update_provider(1, {"status": "booked"})
+    entries, _ = directory.shortlist_entries()
+    assert [(e.name, e.status) for e in entries] == [("Dr Here", "booked"),
+                                                    ("Dr From Elsewhere", "to_call")]
+
+
+def test_a_change_that_is_rolled_back_never_reaches_the_entries(directory):
+    lee = directory.add_provider({"name": "Dr Lee"})
+    directory.shortlist_entries()  # built and kept
+    with pytest.raises(RuntimeError):
+        with directory.store.transaction():
+            directory.update_provider(lee, {"name": "Dr Never Saved"})
+            assert entry_named(directory, "Dr Never Saved") is not None  # seen inside
+            raise RuntimeError("the save fails")
+    assert [e.name for e in directory.shortlist_entries()[0]] == ["Dr Lee"]
+
+
+def test_entries_are_shared_read_only_and_kept_while_nothing_changes(directory):
+    directory.add_provider({"name": "Dr Lee"})
+    first, _ = directory.shortlist_entries()
+    again, _ = directory.shortlist_entries()
+    assert first[0] is again[0]  # not rebuilt
+    with pytest.raises(AttributeError):
+        first[0].name = "Someone else's page"  # frozen: one request cannot change another's
+    directory.add_provider({"name": "Dr Park"})
+    after, _ = directory.shortlist_entries()
+    assert after[0] is first[0] and [e.name for e in after] == ["Dr Lee", "Dr Park"]

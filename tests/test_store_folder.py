@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from finder import cli
 from finder.store import Store, StorageError, files
+from finder.store.backups import backup_made_at, backup_name
 
 UTC = dt.timezone.utc
 
@@ -148,3 +149,10 @@ def test_files_finder_did_not_name_are_never_deleted_from_backups(tmp_path):
     for restart in range(8):
         Store(tmp_path)
     assert mine.exists()
+
+
+def test_a_backup_says_when_it_was_made_from_its_name_and_other_files_say_nothing():
+    moment = dt.datetime(2026, 11, 30, 21, 40, 5, 123456, tzinfo=dt.timezone.utc)
+    assert backup_made_at(backup_name(moment, "before-replace")) == moment
+    assert backup_made_at("finder-1-before-replace.json") is None
+    assert backup_made_at("my-copy.json") is None

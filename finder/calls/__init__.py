@@ -15,9 +15,10 @@ from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, re
 from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
                                 single_field_form)
-from finder.calls.screen import fingerprint, render_call_screen
+from finder.calls.screen import asked_words, fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
 from finder.domain.scoring import score_words
+from finder.domain.words import human_date
 from finder.errors import write_failure
 from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
@@ -75,16 +76,28 @@ def end(call_id: int):
               or provider.get("status"))
     if not (form.errors or conflicts or failure or status_error):
         try:
-            directory().end_call(call_id, status, call.get("follow_up_on") or "")
+            before = directory().end_call(call_id, status, call.get("follow_up_on") or "")
         except StorageError as error:
             failure = save_failed(error)
     if form.errors or conflicts or failure or status_error:
         return render_call_screen(directory().call(call_id), checklist, form, conflicts,
                                   failure, posted=True, status_error=status_error), \
             503 if failure else 400
-    label = content().vocabulary.label("statuses", status)
-    flash(f"Call saved. {provider['name']} is now “{label}”.")
+    flash(_ended_message(provider["name"], call, before, status))
     return redirect(url_for("providers.show", provider_id=provider["id"]))
+
+
+def _ended_message(name: str, call: dict, before: str | None, status: str) -> str:
+    """What happened when a call ended, in words: how it ended, whether the provider's
+    status changed or stayed, and when to follow up."""
+    vocabulary = content().vocabulary
+    outcome = vocabulary.label("call_outcomes", call.get("outcome")) if call.get("outcome") else ""
+    label = vocabulary.label("statuses", status)
+    moved = f"is now “{label}”" if status != before else f"stays “{label}”"
+    follow_up = (f" Follow up on {human_date(call['follow_up_on'])}."
+                 if call.get("follow_up_on") else "")
+    said = f" ({outcome[0].lower()}{outcome[1:]})" if outcome else ""
+    return f"Call saved{said}. {name} {moved}.{follow_up}"
 
 
 @bp.route("/calls/<int:call_id>/fields", methods=["POST"])
@@ -214,4 +227,4 @@ def _standing_payload(provider_id: int) -> dict:
             "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
             "percent": summary.get("percent"), "score": score_words(summary),
             "red_flags": len(summary.get("red_flags") or []),
-            "not_asked": summary.get("not_asked")}
+            "not_asked": summary.get("not_asked"), "asked_words": asked_words(summary)}

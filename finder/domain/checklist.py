@@ -114,6 +114,16 @@ class Checklist:
     def max_points(self, question_id: str) -> int:
         return self._max_points[question_id]
 
+    def practical_groups(self) -> list[tuple[str, list[dict]]]:
+        """The practical questions under their group headings, in the data's order. A
+        checklist from before groups (version 2 and older) has one group, unheaded."""
+        groups = self.data.get("practical_groups") or []
+        if not groups:
+            return [("", list(self.practical.values()))]
+        return [(group["heading"], [q for q in self.practical.values()
+                                    if q.get("group") == group["id"]])
+                for group in groups]
+
 
 def checklist_from_data(data: dict, *, with_rules: bool = False) -> Checklist:
     """Build a Checklist from parsed data, checking its integrity. `with_rules` also checks
@@ -141,6 +151,7 @@ def _integrity_problems(data: dict):
             yield f"red flag {flag['id']!r}: group must be one of {FLAG_GROUPS}"
     for question in data["questions"]:
         yield from _question_problems(question, flag_ids)
+    yield from _practical_group_problems(data)
     for question in data["practical"]:
         if question.get("kind") not in PRACTICAL_KINDS:
             yield f"practical question {question.get('id')!r}: kind must be one of {PRACTICAL_KINDS}"
@@ -151,6 +162,26 @@ def _integrity_problems(data: dict):
             if link is not None and link not in flag_ids:
                 yield (f"practical question {question['id']!r} option {option['id']!r}: "
                        f"red flag {link!r} does not exist")
+
+
+def _practical_group_problems(data: dict):
+    """Groups are optional (older versions have none); once there are any, every practical
+    question belongs to one of them, and every group has a heading and a question."""
+    groups = data.get("practical_groups")
+    if groups is None:
+        return
+    group_ids = [group.get("id") for group in groups]
+    if len(set(group_ids)) != len(group_ids):
+        yield "two practical groups share an id"
+    for group in groups:
+        if not group.get("heading"):
+            yield f"practical group {group.get('id')!r} needs a heading"
+        if not any(q.get("group") == group.get("id") for q in data["practical"]):
+            yield f"practical group {group.get('id')!r} has no questions"
+    for question in data["practical"]:
+        if question.get("group") not in group_ids:
+            yield (f"practical question {question.get('id')!r}: group must be one of "
+                   f"{tuple(group_ids)}")
 
 
 def _duplicate_ids(data: dict):

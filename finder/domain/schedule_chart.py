@@ -146,8 +146,8 @@ def _jump_rings(scale: _Scale, steps: tuple[Step, ...]) -> list[str]:
 
 
 def _legend(layout: Layout, comparison: Comparison) -> list[str]:
-    threshold = (f"Liquid needed below about {format_number(layout.liquid_threshold_mg)} mg "
-                 f"({format_number(layout.liquid_threshold_diazepam_mg)} mg diazepam equivalent)")
+    threshold = (f"Liquid needed below about {format_number(layout.liquid_threshold_mg)} mg"
+                 f"{layout.in_diazepam(layout.liquid_threshold_diazepam_mg)}")
     rows = [("chart-proposed", "", "Proposed schedule"),
             ("chart-hyperbolic", 'stroke-dasharray="7 5"',
              f"{format_number(comparison.percent)} % of the current dose each step (comparison)"),
@@ -180,9 +180,10 @@ def _description(layout: Layout, comparison: Comparison) -> str:
             f"from {format_number(comparison.steps[0].dose_mg)} mg to "
             f"{format_number(comparison.steps[-1].dose_mg)} mg. "
             f"Liquid or compounded doses are needed below about "
-            f"{format_number(layout.liquid_threshold_mg)} mg, which is "
-            f"{format_number(layout.liquid_threshold_diazepam_mg)} mg diazepam equivalent by the "
-            f"{layout.table_label}. ")
+            f"{format_number(layout.liquid_threshold_mg)} mg"
+            + ("" if layout.is_reference_drug else
+               f", which is {format_number(layout.liquid_threshold_diazepam_mg)} mg diazepam "
+               f"equivalent by the {layout.table_label}") + ". ")
     below = layout.first_below_liquid_threshold
     if below is None:
         return text + "No proposed dose falls below that line."

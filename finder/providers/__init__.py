@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import datetime as dt
+import re
+import unicodedata
+
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
 
 from finder.app_data import content, directory, provider_or_404
 from finder.domain.words import call_labels, plural
 from finder.errors import note_write_failure
 from finder.form_parts import ConfirmForm, confirmed
-from finder.providers.forms import provider_form
+from finder.providers.calendar import FollowUp, follow_up_calendar
+from finder.providers.forms import marks_left, provider_form
 from finder.security import replays_form_on_expired_token
 from finder.store import StorageError
 
@@ -56,8 +62,11 @@ def edit(provider_id: int):
     form = provider_form(content().vocabulary, provider if request.method == "GET" else None)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
+        fields = form.record()
+        if provider.get("to_fix"):
+            fields["to_fix"] = marks_left(provider["to_fix"], fields, form.clear_to_fix.data)
         try:
-            directory().update_provider(provider_id, form.record())
+            directory().update_provider(provider_id, fields)
         except StorageError as error:
             status = note_write_failure(error)  # the form again, as typed, saying why
         else:
@@ -131,3 +140,52 @@ def unclear_red_flag(provider_id: int, flag_id: str):
         directory().unclear_red_flag(provider_id, flag_id)
         flash("The red flag counts again.")
     return redirect(url_for("providers.show", provider_id=provider_id))
+
+
+# -- follow-ups in the user's own calendar ---------------------------------------------------
+
+
+@bp.route("/<int:provider_id>/follow-up.ics")
+def follow_up_ics(provider_id: int):
+    """The provider's follow-up date as a calendar event to download."""
+    provider = provider_or_404(provider_id)
+    follow_up = _follow_up(provider)
+    if follow_up is None:
+        abort(404, description=f"{provider['name']} has no follow-up date yet. Set one with "
+                               "Edit details, or when you end a call.")
+    return _calendar_download([follow_up], f"finder-call-back-{_file_word(provider['name'])}.ics")
+
+
+@bp.route("/follow-ups.ics")
+def follow_ups_ics():
+    """Every follow-up still to make (the call-back list, now and to come) as one file."""
+    follow_ups = [found for found in map(_follow_up, directory().follow_ups()) if found]
+    return _calendar_download(follow_ups, "finder-call-backs.ics")
+
+
+def _follow_up(provider: dict) -> FollowUp | None:
+    """What the calendar event says of a provider: the phone and what is still to ask (the
+    questions not asked yet and what to ask again), nothing of the notes."""
+    try:
+        on = dt.date.fromisoformat(provider.get("follow_up_on") or "")
+    except ValueError:
+        return None
+    checklist = content().checklist
+    standing = directory().standing(provider["id"])
+    to_ask = [checklist.questions[question_id]["ask"] for question_id in standing.not_asked
+              if question_id in checklist.questions] + standing.follow_ups
+    return FollowUp(provider["id"], provider.get("created_at") or "", provider["name"],
+                    provider.get("phone") or "", on, tuple(to_ask))
+
+
+def _calendar_download(follow_ups: list[FollowUp], filename: str) -> Response:
+    body = follow_up_calendar(follow_ups, dt.datetime.now(dt.timezone.utc))
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _file_word(name: str) -> str:
+    """'Dr Rosa Müller' -> 'dr-rosa-muller': a file name every system accepts."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "provider"

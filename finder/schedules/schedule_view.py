@@ -65,6 +65,7 @@ class ScheduleView:
     has_timing: bool
     chart: Markup
     sources: tuple[str, ...]
+    terms: tuple[str, ...]
 
     @property
     def classification(self):
@@ -73,6 +74,11 @@ class ScheduleView:
     @property
     def layout(self):
         return self.check.layout
+
+    @property
+    def is_reference_drug(self) -> bool:
+        """Diazepam itself: its doses are their own diazepam equivalents."""
+        return self.check.layout.is_reference_drug
 
     @property
     def is_long(self) -> bool:
@@ -89,12 +95,21 @@ def format_dose(value: float) -> str:
     return format_number(value, significant=4)
 
 
+# The words a pattern's label and meaning use, explained beside them (glossary ids). The
+# liquid sentence under every result names liquid and compounded doses, so those two always
+# apply; "linear taper" only to a schedule that is one.
+PATTERN_TERMS = {
+    "fixed_mg": ("linear_taper",),
+    "percent_of_current": ("percent_of_current_dose",),
+}
+LIQUID_TERMS = ("liquid_formulation", "compounded_formulation")
+
+
 def schedule_view(data: TaperData, proposal: Proposal, chart_id: str) -> ScheduleView:
     """Check a proposal with the default table and describe it for a page."""
     check = check_schedule(data, proposal)
     layout = check.layout
     drug = layout.drug
-    figure = drug.figures[layout.table_id]
     table = data.tables[layout.table_id]
     sources = (*check.classification.sources, *data.jump_sources, *data.liquid_sources,
                *table.sources, *drug.sources)
@@ -102,16 +117,28 @@ def schedule_view(data: TaperData, proposal: Proposal, chart_id: str) -> Schedul
         check=check,
         proposed=describe_proposal(data, proposal),
         liquid=_liquid_sentence(layout),
-        equivalence=(f"Diazepam equivalents use the {layout.table_label}: "
-                     f"{figure.describe()} {drug.name.lower()} is roughly equal to "
-                     f"{format_number(data.reference_mg)} mg diazepam."),
+        equivalence=_equivalence_sentence(data, layout),
         table_note=table.note,
-        other_tables=tuple(_other_tables(data, proposal, layout)),
+        other_tables=(() if layout.is_reference_drug
+                      else tuple(_other_tables(data, proposal, layout))),
         rows=tuple(_row(step, layout) for step in layout.steps),
         has_timing=any(step.when for step in layout.steps),
         chart=Markup(render_schedule_chart(layout, check.comparison, chart_id)),
         sources=tuple(dict.fromkeys(sources)),
+        terms=PATTERN_TERMS.get(check.classification.pattern, ()) + LIQUID_TERMS,
     )
+
+
+def _equivalence_sentence(data: TaperData, layout) -> str:
+    """Which figure turns this drug into diazepam; said once, and not at all for diazepam
+    itself, which every table measures against."""
+    drug = layout.drug
+    if layout.is_reference_drug:
+        return (f"Every table measures other benzodiazepines against {drug.name.lower()}, so "
+                f"the doses of this schedule are their own diazepam equivalents.")
+    return (f"Diazepam equivalents use the {layout.table_label}: "
+            f"{drug.figures[layout.table_id].describe()} {drug.name.lower()} is roughly equal "
+            f"to {format_number(data.reference_mg)} mg diazepam.")
 
 
 def _row(step: Step, layout) -> Row:
@@ -139,11 +166,10 @@ def _row(step: Step, layout) -> Row:
 
 
 def _liquid_sentence(layout) -> str:
+    in_diazepam = layout.in_diazepam(layout.liquid_threshold_diazepam_mg)
     threshold = (f"Below about {format_number(layout.liquid_threshold_mg)} mg "
-                 f"{layout.drug.name.lower()} "
-                 f"({format_number(layout.liquid_threshold_diazepam_mg)} mg diazepam "
-                 f"equivalent) the steps are too small to cut from tablets, so liquid or "
-                 f"compounded doses are needed.")
+                 f"{layout.drug.name.lower()}{in_diazepam} the steps are too small to cut "
+                 f"from tablets, so liquid or compounded doses are needed.")
     below = layout.first_below_liquid_threshold
     if below is not None:
         at = f" ({below.when})" if below.when else ""

@@ -35,7 +35,7 @@ Modules: `database` (the Store), `snapshot` and `journal` (the two files and the
 (crash-safe file operations).
 """
 
-from finder.store.backups import newest_good_backup
+from finder.store.backups import backup_made_at, newest_good_backup
 from finder.store.data_format import SCHEMA_VERSION, DamagedDataError, StorageError, migrate_tables
 from finder.store.database import SNAPSHOT_NAME, Store, restore_backup
 from finder.store.snapshot import read_data_file
@@ -49,5 +49,6 @@ __all__ = [
     "read_data_file",
     "restore_backup",
     "newest_good_backup",
+    "backup_made_at",
     "migrate_tables",
 ]

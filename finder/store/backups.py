@@ -16,18 +16,28 @@ from typing import Iterable
 from finder.store.data_format import DamagedDataError
 from finder.store.snapshot import read_data_file
 
-__all__ = ["DAYS_KEPT", "TODAY_KEPT", "backup_name", "backups_in", "backups_to_delete",
-           "newest_good_backup"]
+__all__ = ["DAYS_KEPT", "TODAY_KEPT", "backup_name", "backup_made_at", "backups_in",
+           "backups_to_delete", "newest_good_backup"]
 
 DAYS_KEPT = 14
 TODAY_KEPT = 5
 _NAME = re.compile(r"finder-(\d{8})-\d{6}-\d{6}-(.*)\.json")
+_MOMENT = re.compile(r"finder-(\d{8}-\d{6}-\d{6})-.*\.json")
 _PROTECTED_REASONS = ("before-replace", "before-migration")
 
 
 def backup_name(moment: dt.datetime, reason: str) -> str:
     safe_reason = "".join(c if c.isalnum() or c == "-" else "-" for c in reason)[:40]
     return f"finder-{moment.strftime('%Y%m%d-%H%M%S-%f')}-{safe_reason}.json"
+
+
+def backup_made_at(name: str) -> dt.datetime | None:
+    """When a backup named by backup_name was made (UTC), or None for any other name."""
+    match = _MOMENT.fullmatch(name)
+    if match is None:
+        return None
+    moment = dt.datetime.strptime(match[1], "%Y%m%d-%H%M%S-%f")
+    return moment.replace(tzinfo=dt.timezone.utc)
 
 
 def backups_in(folder: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from flask import Blueprint, render_template, request
 from finder.app_data import content, directory, provider_or_404
 from finder.domain.words import call_labels
 from finder.printing import Printable, printable
-from finder.shortlist import shortlist_view
+from finder.shortlist import PAGING_KEYS, shortlist_records
 
 __all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows"]
 
@@ -99,11 +99,12 @@ def checklist() -> Printable:
 def shortlist() -> Printable:
     """The shortlist as filtered on screen, as a ranked table."""
     args = request.args.copy()
-    args.poplist("paper")
-    _, _, view = shortlist_view(args)
+    for key in ("paper", *PAGING_KEYS):  # the report covers every page
+        args.poplist(key)
+    view, records = shortlist_records(args)
     current = content().checklist
     return Printable("summaries/shortlist.html", dict(
-        view=view, rows=report_rows(view.rows), query_string=_query_string(args),
+        view=view, rows=report_rows(records), query_string=_query_string(args),
         cited=checklist_sources(current), checklist_version=current.version,
         printed_on=_today()),
         ["shortlist"])

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from finder.directory import Directory
 from finder.domain.checklist import ChecklistError, checklist_from_data
@@ -21,7 +22,7 @@ from finder.store import (SCHEMA_VERSION, DamagedDataError, Store, migrate_table
                           read_data_file)
 
 __all__ = ["FORMAT", "VERSION", "DataFileProblem", "DataFileSummary", "export_document",
-           "export_bytes", "parse_export", "summarise", "restore"]
+           "export_bytes", "export_chunks", "parse_export", "summarise", "restore"]
 
 DAMAGED = "The file’s data are damaged or were changed by hand: "
 FORMAT = "finder-export"
@@ -51,8 +52,36 @@ def export_document(tables: dict, now: dt.datetime | None = None) -> dict:
 
 
 def export_bytes(tables: dict, now: dt.datetime | None = None) -> bytes:
-    return json.dumps(export_document(tables, now), ensure_ascii=False, indent=1,
-                      allow_nan=False).encode("utf-8")
+    """The whole export file at once (see export_chunks)."""
+    return b"".join(export_chunks(tables, now))
+
+
+EXPORT_CHUNK_BYTES = 1 << 16
+
+
+def export_chunks(tables: dict, now: dt.datetime | None = None) -> Iterator[bytes]:
+    """The export file in pieces of about 64 KB, one record a line, each encoded only as it
+    is written: a large export never sits in memory whole, and json's fast encoder (which
+    indenting would turn off) does the work. `tables` are only read."""
+    document = export_document(tables, now)
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
+                              separators=(",", ":")).encode
+    # The document's first fields, then the tables opened, filled and closed by hand.
+    head = encode({key: value for key, value in document.items() if key != "tables"})
+    parts = [head[:-1] + ',"tables":{']
+    size = 0
+    for table_number, (name, records) in enumerate(tables.items()):
+        parts.append(f'{"," if table_number else ""}\n{encode(name)}:{{')
+        for record_number, (key, record) in enumerate(records.items()):
+            text = f'{"," if record_number else ""}\n{encode(key)}:{encode(record)}'
+            parts.append(text)
+            size += len(text)
+            if size >= EXPORT_CHUNK_BYTES:
+                yield "".join(parts).encode("utf-8")
+                parts, size = [], 0
+        parts.append("}")
+    parts.append("\n}}\n")
+    yield "".join(parts).encode("utf-8")
 
 
 def parse_export(raw: bytes, current_checklist_version: int) -> tuple[dict, DataFileSummary]:
@@ -183,7 +212,8 @@ PROVIDER_SHAPE = {
     "tags": [TEXT], "telemedicine_states": [TEXT],
     "status_history": [{"status": TEXT, "at": TEXT, "via": TEXT}],
     "cleared_flags": Each(TEXT),
-    "imported": {"batch": TEXT, "file": TEXT, "row": int},
+    "imported": {"batch": TEXT, "file": TEXT, "row": int, "rows_in_file": int},
+    "to_fix": Each({"label": TEXT, "value": TEXT, "problem": TEXT}),
 }
 CALL_SHAPE = {
     **{name: TEXT for name in ("called_at", "spoke_with", "contact_name", "outcome",

@@ -156,10 +156,10 @@ def get_pages(ids: dict, folder: Path) -> dict[str, str]:
                                  f"{missing} so the page is checked")
             url = url_for(rule.endpoint, **arguments)
             pages[rule.endpoint] = url
-    # A list preview needs the column choices; the CSV and data-file downloads are files;
-    # every PDF link shows the same page here (no browser to make it), so one is enough.
+    # A list preview needs the column choices; the CSV, data-file and calendar downloads are
+    # files; every PDF link shows the same page here (no browser to make it), so one is enough.
     pages["transfer.list_preview"] = ids["preview_path"]
-    for endpoint in [e for e, url in pages.items() if url.endswith((".csv", ".json"))]:
+    for endpoint in [e for e, url in pages.items() if url.endswith((".csv", ".json", ".ics"))]:
         del pages[endpoint]
     for endpoint in [e for e, url in pages.items() if url.endswith(".pdf")][1:]:
         del pages[endpoint]

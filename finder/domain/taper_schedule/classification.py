@@ -89,14 +89,26 @@ def _percent_evidence(data: TaperData, layout: Layout) -> list[str]:
     last_mg = format_number(reductions[-1].removed_mg)
     if rule is not None:
         evidence = [f"Each step removes {format_number(rule.amount)} % of the current dose, so "
-                    f"the steps in mg shrink: {first_mg} mg at first, {last_mg} mg by step "
-                    f"{reductions[-1].number}."]
+                    f"the steps in mg shrink: {first_mg} mg at first, "
+                    f"{_shrunk_step_words(layout)}."]
         evidence += ["The dose is held during flares."] if rule.hold_on_flares else []
         return evidence + list(rule.notes) + _jump_evidence(data, layout)
     shares = [step.share_removed_percent for step in reductions]
     return [f"Each step removes between {format_number(min(shares))} % and "
             f"{format_number(max(shares))} % of the current dose; the steps in mg go from "
             f"{first_mg} mg to {last_mg} mg."] + _jump_evidence(data, layout)
+
+
+def _shrunk_step_words(layout: Layout) -> str:
+    """How small a percentage rule's steps get, named where it matters: at the step where
+    liquid doses begin. A rule never reaches zero, so its last drawn steps are fractions of a
+    microgram of some drugs ("0.000515 mg by step 51"), which says nothing useful."""
+    liquid = layout.first_below_liquid_threshold
+    if liquid is not None and liquid.kind == "reduce":
+        return (f"{format_number(liquid.removed_mg)} mg by step {liquid.number}, where liquid "
+                f"doses begin, and smaller still after that")
+    last = layout.reductions[-1]
+    return f"{format_number(last.removed_mg)} mg by step {last.number}"
 
 
 def _irregular_evidence(data: TaperData, layout: Layout) -> list[str]:

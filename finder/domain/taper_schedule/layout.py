@@ -48,7 +48,9 @@ class Layout:
     ending is "zero" (reaches 0 mg), "floor" (a percentage rule stopped at the display
     floor), "step_cap" (stopped at max_steps) or "list_end" (a list that stops above zero);
     ending_note says it in words. liquid_threshold_mg is the liquid threshold in mg of this
-    drug by the table used; liquid_threshold_diazepam_mg is the same in diazepam."""
+    drug by the table used; liquid_threshold_diazepam_mg is the same in diazepam.
+    is_reference_drug is True for diazepam itself, whose doses need no diazepam figure
+    beside them."""
 
     proposal: Proposal
     drug: Drug
@@ -59,6 +61,14 @@ class Layout:
     ending_note: str
     liquid_threshold_mg: float
     liquid_threshold_diazepam_mg: float
+    is_reference_drug: bool = False
+
+    def in_diazepam(self, diazepam_mg: float) -> str:
+        """' (0.5 mg diazepam equivalent)' beside a dose of another drug; nothing for
+        diazepam, where it would repeat the dose."""
+        if self.is_reference_drug:
+            return ""
+        return f" ({format_number(diazepam_mg)} mg diazepam equivalent)"
 
     @property
     def reductions(self) -> tuple[Step, ...]:
@@ -88,7 +98,7 @@ def lay_out(data: TaperData, proposal: Proposal, table_id: str | None = None) ->
     steps = _build_steps(data, drug.id, table.id, doses, rule.every if rule else None,
                          rule.interval_unit if rule else None)
     layout = Layout(proposal, drug, table.id, table.label, steps, ending, "", threshold_mg,
-                    data.liquid_threshold_diazepam_mg)
+                    data.liquid_threshold_diazepam_mg, drug.id == data.reference_drug)
     return replace(layout, ending_note=_ending_note(data, layout))
 
 
@@ -180,7 +190,8 @@ def _ending_note(data: TaperData, layout: Layout) -> str:
     if layout.ending == "floor":
         return (f"A share of the current dose never reaches zero, so the layout stops at step "
                 f"{last.number}{at}, the first dose below "
-                f"{format_number(data.percent_rule_floor_diazepam_mg)} mg diazepam equivalent. "
+                f"{format_number(data.percent_rule_floor_diazepam_mg)} mg "
+                f"{'diazepam' if layout.is_reference_drug else 'diazepam equivalent'}. "
                 f"That is where the drawing stops, not advice on how to end a taper.")
     if layout.ending == "step_cap":
         return (f"The layout stops after {data.max_steps} steps, the most finder draws; the dose "
@@ -191,8 +202,7 @@ def _ending_note(data: TaperData, layout: Layout) -> str:
 def _zero_note(layout: Layout, at: str) -> str:
     before = layout.steps[-2]
     note = (f"The schedule reaches zero at step {layout.steps[-1].number}{at}, stopping from "
-            f"{format_number(before.dose_mg)} mg ({format_number(before.diazepam_mg)} mg "
-            f"diazepam equivalent).")
+            f"{format_number(before.dose_mg)} mg{layout.in_diazepam(before.diazepam_mg)}.")
     if layout.stops_above_liquid_threshold:
         note += (" That dose is above the liquid threshold, so the schedule never reaches the "
                  "small doses that need a liquid or compounded formulation.")
