@@ -99,6 +99,38 @@ def test_a_tokenless_post_to_an_import_or_restore_already_done_is_a_calm_404(csr
             assert "no longer waiting" in response.get_data(as_text=True), url
 
 
+def test_a_tokenless_post_to_an_undo_already_done_changes_nothing_and_answers_calmly(
+        csrf_app):
+    """The undo buttons of an import (on the shortlist's message and on the imports list)
+    and of a restore, pressed again without a token once their undo is done."""
+    setup = create_app({"DATA_DIR": csrf_app.config["DATA_DIR"], "TESTING": True,
+                        "WTF_CSRF_ENABLED": False}).test_client()
+    add_provider(setup, name="Dr Before")
+    export = setup.get("/import-export/finder-data.json").data
+    token = _uploaded_list(setup, b"Name,Phone\nDr Once,555 222 3333\n")
+    setup.post(f"/import-export/list/{token}/import", data={"column_0": "name"})
+    batch = re.search(r"/import-export/list/undo/([\w-]+)",
+                      setup.get("/import-export/").get_data(as_text=True)).group(1)
+    assert setup.post(f"/import-export/list/undo/{batch}",
+                      data={"next": "imports"}).status_code == 302
+    upload = setup.post("/import-export/restore", content_type="multipart/form-data",
+                        data={"data_file": (io.BytesIO(export), "data.json")})
+    setup.post(upload.headers["Location"])
+    backup = re.search(r"/import-export/restore/undo/([\w.-]+)",
+                       setup.get("/").get_data(as_text=True)).group(1)
+    assert setup.post(f"/import-export/restore/undo/{backup}").status_code == 302
+    store = csrf_app.extensions["finder"].store
+    before = store.tables()
+    client = csrf_app.test_client()
+    for url, data in ((f"/import-export/list/undo/{batch}", {"next": "imports"}),
+                      (f"/import-export/list/undo/{batch}", {}),
+                      (f"/import-export/restore/undo/{backup}", {})):
+        response = client.post(url, data=data)
+        assert response.status_code in (400, 404), (url, response.status_code)
+        assert "Nothing was changed" in response.get_data(as_text=True), url
+    assert store.tables() == before
+
+
 # -- two confirms of one import at the same moment ---------------------------------------------
 
 
@@ -144,6 +176,34 @@ def test_two_confirms_of_one_list_import_at_the_same_moment_import_it_once(app, 
         assert len(names) == 10, (trial, len(names))
 
 
+def test_two_undos_of_one_import_at_the_same_moment_move_it_to_the_trash_once(
+        app, directory, monkeypatch):
+    client = app.test_client()
+    rows = "".join(f"Dr Undo {n},555 222 {1000 + n}\n" for n in range(10))
+    token = _uploaded_list(client, f"Name,Phone\n{rows}".encode())
+    client.post(f"/import-export/list/{token}/import", data={"column_0": "name",
+                                                            "column_1": "phone"})
+    batch = re.search(r"/import-export/list/undo/([\w-]+)",
+                      client.get("/import-export/").get_data(as_text=True)).group(1)
+    real_trash = directory.trash_provider
+
+    def slow_trash(provider_id):  # plenty of time for the second click
+        time.sleep(0.01)
+        return real_trash(provider_id)
+
+    monkeypatch.setattr(directory, "trash_provider", slow_trash)
+    clients = [app.test_client(), app.test_client()]
+    answers = _at_once(*(lambda c=c: c.post(f"/import-export/list/undo/{batch}",
+                                            data={"next": "imports"}) for c in clients))
+    assert [a.status_code for a in answers] == [302, 302]
+    said = sorted(re.search(r"(Moved the [^<]*|Those providers were already[^<]*)",
+                            c.get("/import-export/").get_data(as_text=True)).group(1)
+                  for c in clients)
+    assert said == ["Moved the 10 imported providers to the trash.",
+                    "Those providers were already in the trash."]
+    assert len([p for p in directory.trashed_providers() if "Dr Undo" in p["name"]]) == 10
+
+
 def test_two_confirms_of_one_restore_at_the_same_moment_restore_it_once(app, directory):
     client = app.test_client()
     add_provider(client, name="Dr In The File")
@@ -166,7 +226,8 @@ def test_two_confirms_of_one_restore_at_the_same_moment_restore_it_once(app, dir
 
 PAGES = ["/", "/providers/1", "/providers/1/summary", "/providers/1/edit", "/calls/1",
          "/calls/1/schedule", "/print/shortlist", "/import-export/shortlist.csv",
-         "/compare?id=1&id=2"]
+         "/compare?id=1&id=2", "/providers/3", "/providers/3/edit", "/import-export/",
+         "/providers/1/follow-up.ics", "/providers/follow-ups.ics"]
 WRONG = [0, 1.5, True, [1], [], {"a": 1}, {}, "x"]
 
 
@@ -186,7 +247,22 @@ def export(tmp_path_factory):
     client.post(f"/calls/{call_id}/schedule", data={
         "drug": "clonazepam", "start_mg": "2", "mode": "rule", "amount": "0.25",
         "unit": "mg", "every": "2", "interval_unit": "weeks", "action": "attach"})
-    return json.loads(client.get("/import-export/finder-data.json").data)
+    # Provider 3, imported from a list with a website to fix: its `imported` and `to_fix`.
+    token = _uploaded_list(client, b"Name,Website\nDr Imported,not a site\n")
+    imported = client.post(f"/import-export/list/{token}/import",
+                           data={"column_0": "name", "column_1": "website",
+                                 "import_with_gaps": "2"})
+    assert imported.status_code == 302
+    document = json.loads(client.get("/import-export/finder-data.json").data)
+    assert document["tables"]["providers"]["3"]["to_fix"]["website"]
+    return document
+
+
+def _uploaded_list(client, csv: bytes) -> str:
+    upload = client.post("/import-export/list", content_type="multipart/form-data",
+                         data={"list_file": (io.BytesIO(csv), "list.csv")})
+    assert upload.status_code == 302
+    return upload.headers["Location"].rsplit("/", 1)[1]
 
 
 def _restore(client, document) -> int:
@@ -199,14 +275,19 @@ def _restore(client, document) -> int:
 
 
 def _fields(export):
+    """(table, record key, path) for every field of every record kind in the export, each
+    once, in the first record that has it (and every key of a field that is a dict)."""
     for table in ("providers", "calls"):
-        for name, value in export["tables"][table]["1"].items():
-            if name == "standing":
-                continue  # worked out again at every restore
-            yield table, (name,)
-            if isinstance(value, dict):
-                for key in value:
-                    yield table, (name, key)
+        seen = set()
+        for record_key, record in export["tables"][table].items():
+            for name, value in record.items():
+                if name == "standing" or name in seen:
+                    continue  # the standing is worked out again at every restore
+                seen.add(name)
+                yield table, record_key, (name,)
+                if isinstance(value, dict):
+                    for key in value:
+                        yield table, record_key, (name, key)
 
 
 def test_a_restored_file_with_any_field_of_the_wrong_type_is_refused_or_every_page_opens(
@@ -214,10 +295,13 @@ def test_a_restored_file_with_any_field_of_the_wrong_type_is_refused_or_every_pa
     """Before, a call's page answered 500 for a restored `spoke_with` of 1.5, and so did the
     shortlist for a tag that was a list, the provider page for a status history of None…"""
     failures = []
-    for table, path in _fields(export):
+    fields = list(_fields(export))
+    assert {("providers", "3", ("to_fix", "website")),
+            ("providers", "3", ("imported", "rows_in_file"))} <= set(fields)
+    for table, record_key, path in fields:
         for wrong in WRONG:
             document = copy.deepcopy(export)
-            record = document["tables"][table]["1"]
+            record = document["tables"][table][record_key]
             for key in path[:-1]:
                 record = record[key]
             record[path[-1]] = wrong

@@ -103,6 +103,25 @@ def test_a_signed_out_client_gets_only_the_sign_in_page_or_a_401_from_every_addr
         {k: before[k] for k in ("providers", "calls")}
 
 
+def test_signed_in_the_same_sweep_finds_the_seeded_data_where_they_belong(seeded, data_dir):
+    """The check above can fail: signed in, the same requests show the seeded data on the
+    pages and in the files that hold them (calendar files and the imports list included)."""
+    app, values = seeded
+    client = signed_in_client(app)
+    found = {}
+    for method, path, endpoint in every_request(app, values):
+        if method == "GET" and not path.endswith(".pdf"):
+            with client.get(path) as response:
+                found[endpoint] = set(private_parts(response, data_dir))
+    assert {"name", "phone"} <= found["providers.follow_up_ics"]
+    assert {"name", "phone"} <= found["providers.follow_ups_ics"]
+    assert {"name", "phone", "notes"} <= found["providers.show"]
+    assert "call notes" in found["calls.show"]
+    assert "trashed" in found["providers.trash"]
+    assert "imported" in found["shortlist.index"]
+    assert set(SECRETS) <= found["transfer.data_json"]
+
+
 @pytest.mark.parametrize("path", ["/no-such-page", "/providers/999999", "/calls/1/nothing"])
 def test_an_address_that_does_not_exist_asks_a_signed_out_client_to_sign_in(seeded, path,
                                                                             data_dir):

@@ -90,7 +90,49 @@ FORMS = [
     ("upload a data file to restore", "/import-export/restore", "json upload", [], None),
     ("restore a data file", "/import-export/restore/{json_token}", {}, [], "page"),
     ("undo a restore", "/import-export/restore/undo/{backup}", {}, [], "/"),
+    ("undo an import from the list of imports", "/import-export/list/undo/{batch}",
+     {"next": "imports"}, [], "/import-export/#imports"),
+    ("bring back a cleared red flag", "/providers/{provider_id}/red-flags/deadline/unclear",
+     {}, [], "/providers/{provider_id}"),
+    ("undo a schedule change", "/calls/{call_id}/schedule/undo", {}, [],
+     "/calls/{call_id}/schedule"),
+    ("undo a red flag ticked from a schedule", "/calls/{call_id}/schedule/red-flag/undo", {},
+     [], "/calls/{call_id}/schedule"),
+    ("hide the note of changed verdicts", "/verdict-changes/hide", {}, [], "/"),
+    ("show the note of changed verdicts again", "/verdict-changes/show", {}, [], "/"),
 ]
+
+
+def _note_of_changed_verdicts(app, hidden):
+    from finder.directory import Directory
+
+    app.extensions["finder"].store.set_meta(
+        Directory.VERDICT_CHANGES, {"at": "2026-11-30T12:00:00", "rules": "x", "hidden": hidden,
+                                    "changes": []})
+
+
+# What must be done first so that the button has something to write (the disk still has room).
+SETUP = {
+    "bring back a cleared red flag": lambda client, app, seeded: client.post(
+        f"/providers/{seeded['provider_id']}/red-flags/deadline/clear"),
+    "undo a schedule change": lambda client, app, seeded: client.post(
+        f"/calls/{seeded['call_id']}/schedule", data=dict(PERCENT, action="attach")),
+    "undo a red flag ticked from a schedule": lambda client, app, seeded: client.post(
+        f"/calls/{seeded['call_id']}/schedule/red-flag"),
+    "hide the note of changed verdicts": lambda client, app, seeded:
+        _note_of_changed_verdicts(app, hidden=False),
+    "show the note of changed verdicts again": lambda client, app, seeded:
+        _note_of_changed_verdicts(app, hidden=True),
+}
+
+# Addresses that take a POST but are not in FORMS, and why.
+NOT_IN_FORMS = {
+    "calls.save_field": "the autosave: test_the_autosave_says_the_disk_is_full_in_json",
+    "colour_theme.choose": "writes a cookie, no file: test_the_colour_buttons_still_work_...",
+    "transfer.cancel_list": "only deletes the waiting upload, which a full disk allows",
+    "sign_in.sign_in": "writes nothing to the data folder (sessions are in memory)",
+    "sign_in.sign_out": "writes nothing to the data folder (sessions are in memory)",
+}
 
 
 def _request_data(client, form, seeded, url):
@@ -110,7 +152,9 @@ def _request_data(client, form, seeded, url):
 
 @pytest.mark.parametrize("action, url, form, typed, back", FORMS, ids=[f[0] for f in FORMS])
 def test_every_form_that_saves_answers_a_full_disk_calmly_and_keeps_what_was_typed(
-        client, seeded, data_dir, monkeypatch, action, url, form, typed, back):
+        app, client, seeded, data_dir, monkeypatch, action, url, form, typed, back):
+    if action in SETUP:
+        SETUP[action](client, app, seeded)
     url = url.format(**seeded)
     request = _request_data(client, form, seeded, url)
     before = on_disk(data_dir)
@@ -125,6 +169,14 @@ def test_every_form_that_saves_answers_a_full_disk_calmly_and_keeps_what_was_typ
         assert f'href="{back.format(**seeded)}">Back to the page</a>' in text, action
     monkeypatch.undo()
     assert on_disk(data_dir) == before, action
+
+
+def test_every_address_that_takes_a_post_is_among_the_forms_or_says_why_not(app, seeded):
+    adapter = app.url_map.bind("localhost")
+    in_forms = {adapter.match(url.format(**seeded), method="POST")[0] for _, url, *_ in FORMS}
+    takes_a_post = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    assert takes_a_post - in_forms - NOT_IN_FORMS.keys() == set()
+    assert in_forms & NOT_IN_FORMS.keys() == set()
 
 
 def test_a_form_that_failed_saves_once_the_disk_has_room_again(client, data_dir, monkeypatch):
