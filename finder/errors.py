@@ -25,6 +25,8 @@ MESSAGES = {
           "The provider or call may have been moved to the trash, or the address is "
           "mistyped. Your shortlist has everything that is still there."),
     405: ("That action is not available here", "Use the buttons on the page instead."),
+    415: ("That was not sent as a form", "Nothing was changed. Use the page's own fields "
+                                         "and buttons."),
     413: ("That file is too large",
           "finder accepts up to {limit} here. Split the file into smaller parts and try "
           "again."),

@@ -9,15 +9,16 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, render_template, request, url_for
+from flask import (Flask, abort, current_app, g, jsonify, render_template, request,
+                   url_for)
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from finder.form_parts import typed_values
 
-__all__ = ["init_app", "replays_form_on_expired_token", "safe_next", "LOOPBACK_NAMES",
-           "SIGN_IN_PAGE"]
+__all__ = ["init_app", "replays_form_on_expired_token", "takes_json", "safe_next",
+           "LOOPBACK_NAMES", "SIGN_IN_PAGE"]
 
 csrf = CSRFProtect()
 SIGN_IN_PAGE = "sign_in.sign_in"  # the one page open to all when a password is required
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     # Sign-in next, before the form token is even looked at: a signed-out client must never
     # reach a view, not even one the expired-token answer below runs again.
     app.before_request(require_sign_in)
+    app.before_request(_forms_are_sent_as_forms)
     csrf.init_app(app)  # its check runs next; it also gives templates csrf_token()
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _expired_token)
@@ -96,6 +98,29 @@ def _unknown_host(error):
     message = ("finder refused this request because it was addressed to a host name it does "
                "not serve. Open finder with the address it printed when it started.")
     return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+# -- JSON only where JSON is read -----------------------------------------------------------
+
+
+def takes_json(view):
+    """Mark a view that reads a JSON body itself (the call screen's autosave). Every other
+    view's forms are sent as forms."""
+    view.takes_json = True
+    return view
+
+
+def _forms_are_sent_as_forms():
+    """Refuse a JSON body sent to a form's address (415). Flask-WTF would fill the form
+    from it, and JSON that is not an object of strings (false, "0", a list, a nested
+    object) made every such form, the sign-in form among them, answer 500."""
+    if not request.is_json or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or getattr(view, "takes_json", False):
+        return None
+    abort(415, description="finder's forms are sent from its pages, not as JSON. Nothing was "
+                           "changed: use the page's own fields and buttons.")
 
 
 # -- expired or missing form tokens --------------------------------------------------------

@@ -48,6 +48,52 @@ def test_json_nested_too_deeply_gets_a_calm_400(client, depth):
     assert response.status_code == 400 and response.is_json
 
 
+@pytest.mark.parametrize("body", ["false", '"0"', "[1, 2]", '{"name": {"a": 1}}', "3"])
+def test_json_sent_to_any_form_is_refused_calmly_and_changes_nothing(csrf_app, body):
+    """Flask-WTF fills a form from a JSON body: one that is not an object of strings made
+    every form answer 500 (found by tests/test_fuzzing.py), with a valid token too."""
+    from support import seed_every_kind
+
+    setup = create_app({"DATA_DIR": csrf_app.config["DATA_DIR"], "TESTING": True,
+                        "WTF_CSRF_ENABLED": False}).test_client()
+    values = seed_every_kind(setup)
+    store = csrf_app.extensions["finder"].store
+    before = store.tables()
+    client = csrf_app.test_client()
+    token = csrf_token_from(client.get("/providers/new").get_data(as_text=True))
+    adapter = csrf_app.url_map.bind("localhost")
+    refused = []
+    for rule in csrf_app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "calls.save_field":
+            continue
+        arguments = {name: values["json_token" if "restore" in rule.endpoint else "csv_token"]
+                     if name == "token" else values[name] for name in rule.arguments}
+        response = client.post(adapter.build(rule.endpoint, arguments), data=body,
+                               content_type="application/json",
+                               headers={"X-CSRFToken": token})
+        refused.append((rule.endpoint, response.status_code, response.is_json))
+    assert len(refused) >= 25
+    assert [r for r in refused if r[1:] != (415, True)] == []
+    assert store.tables() == before
+
+
+def test_json_sent_to_the_sign_in_form_is_refused_calmly(data_dir):
+    from werkzeug.security import generate_password_hash
+
+    from finder.data_folder import write_password_hash
+
+    data_dir.mkdir(parents=True)
+    write_password_hash(data_dir, generate_password_hash("pw"))
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "PASSWORD_REQUIRED": True})
+    client = app.test_client()
+    token = csrf_token_from(client.get("/sign-in").get_data(as_text=True))
+    for body in ("false", '{"password": ["pw"]}', '{"password": {"a": 1}}'):
+        response = client.post("/sign-in", data=body, content_type="application/json",
+                               headers={"X-CSRFToken": token})
+        assert response.status_code == 415, (body, response.status_code)
+    assert client.get("/").status_code == 302  # not signed in
+
+
 # -- a line break in `next` --------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from finder.domain.scoring import score_words
 from finder.domain.words import human_date
 from finder.errors import write_failure
 from finder.form_parts import confirmed
-from finder.security import replays_form_on_expired_token
+from finder.security import replays_form_on_expired_token, takes_json
 from finder.store import StorageError
 
 __all__ = ["bp"]
@@ -101,6 +101,7 @@ def _ended_message(name: str, call: dict, before: str | None, status: str) -> st
 
 
 @bp.route("/calls/<int:call_id>/fields", methods=["POST"])
+@takes_json
 def save_field(call_id: int):
     """Save one field: {"name": ..., "value": ..., "rev": n}. Answers 409 on a conflict."""
     name, value, rev = _parse_field_request(request.get_json(silent=True))
