@@ -1,12 +1,19 @@
 """Bad input gets a clear answer: every form and JSON endpoint, fed random and hostile input
 by hypothesis (control characters, NULs, half characters, markup, very long and very deeply
-nested values), answers with a page or a 4xx, never a 500, and the data stay valid."""
+nested values), answers with a page or a 4xx, never a 500, and the data stay valid.
+
+Every address is read from app.url_map and is a test of its own: each that takes a POST gets
+forms (with the names its forms on the pages use) and JSON bodies, each page a hostile query
+string; with a password set, the sign-in form and every address signed out. Examples are few
+per address and derandomized (the same each run), to keep the suite quick and CI steady."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
+import shutil
+import tempfile
 from urllib.parse import quote
 
 import pytest
@@ -198,13 +205,6 @@ def forms(fuzz_app):
     return sorted((method, action, sorted(names)) for (method, action), names in found.items())
 
 
-@pytest.fixture(scope="module")
-def post_routes(fuzz_app):
-    routes = _routes(fuzz_app, {"POST"})
-    assert len(routes) >= 30
-    return routes
-
-
 def _send(client, method, path, pairs):
     if method == "GET":
         separator = "&" if "?" in path else "?"
@@ -212,35 +212,119 @@ def _send(client, method, path, pairs):
     return post_form(client, path, pairs)
 
 
-@FUZZ
+# Each address gets examples of its own (so none is left out by chance), on a copy of the
+# seeded data made for it (so that a trash emptied or a restore done by one address's
+# examples takes nothing from another's).
+PER_ADDRESS = settings(FUZZ, max_examples=10)
+
+
+def _addresses(method: str) -> list[str]:
+    """Every endpoint in the app's url_map that allows `method`, read at collection from an
+    app on a throwaway folder, so that each is a test of its own."""
+    folder = tempfile.mkdtemp(prefix="finder-fuzz-routes-")
+    try:
+        app = create_app({"DATA_DIR": folder, "TESTING": True})
+        app.extensions["finder"].store.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
+                   if method in rule.methods and rule.endpoint != "static"
+                   and not rule.rule.endswith(".pdf")})  # a browser prints those: seconds each
+
+
+POST_ADDRESSES, GET_ADDRESSES = _addresses("POST"), _addresses("GET")
+
+
+@pytest.fixture(scope="module")
+def seeded_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz-seeded")
+    app = create_app({"DATA_DIR": str(folder), "TESTING": True, "WTF_CSRF_ENABLED": False})
+    values = seed_every_kind(app.test_client(), name="Dr Seeded")
+    app.extensions["finder"].store.close()
+    return folder, values
+
+
+@pytest.fixture
+def fresh_app(seeded_folder, tmp_path):
+    """The app on a copy of the seeded data, for one address's examples."""
+    template, values = seeded_folder
+    folder = tmp_path / "data"
+    shutil.copytree(template, folder)
+    app = create_app({"DATA_DIR": str(folder), "TESTING": True, "WTF_CSRF_ENABLED": False})
+    app.seeded = values
+    yield app
+    app.extensions["finder"].store.close()
+    data_stay_valid(folder)
+
+
+@pytest.fixture(scope="module")
+def fields_by_address(fuzz_app, forms):
+    """The names of the fields each endpoint's forms send, and under None every name."""
+    adapter = fuzz_app.url_map.bind("localhost")
+    found = {None: sorted({name for _, _, names in forms for name in names})}
+    for method, action, names in forms:
+        endpoint, _ = adapter.match(action.partition("?")[0], method=method)
+        found[endpoint] = sorted(set(found.get(endpoint, [])) | set(names))
+    return found
+
+
+def _path(app, endpoint: str) -> str:
+    return dict((found, path) for path, found in _routes(app, {"GET", "POST"}))[endpoint]
+
+
+def _pairs(names: list[str], max_size: int):
+    return st.lists(st.tuples(st.sampled_from(names + ["unknown_field"]), hostile_text),
+                    max_size=max_size)
+
+
+def json_bodies(names: list[str]):
+    """JSON as text: any value, the address's own field names with any values, nesting far
+    deeper than Python's recursion limit, and half characters as raw bytes (not escaped)."""
+    return st.one_of(
+        json_values.map(json.dumps),
+        st.dictionaries(st.sampled_from(names), json_values, max_size=4).map(json.dumps),
+        deeply_nested,
+        hostile_text.map(lambda text: json.dumps({"name": "notes", "value": text},
+                                                 ensure_ascii=False)),
+    ).map(lambda text: text.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("endpoint", POST_ADDRESSES)
+@PER_ADDRESS
 @given(data=st.data())
-def test_every_form_in_the_app_answers_hostile_text_without_a_500(fuzz_app, forms, data):
-    method, action, names = data.draw(st.sampled_from(forms))
-    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names + ["unknown_field"]),
-                                         hostile_text), max_size=8))
-    with _send(fuzz_app.test_client(), method, action, pairs) as response:
-        assert response.status_code < 500, (method, action, pairs, response.status_code)
+def test_every_address_that_takes_a_post_answers_hostile_forms_and_json_without_a_500(
+        fresh_app, fields_by_address, endpoint, data):
+    path = _path(fresh_app, endpoint)
+    names = fields_by_address.get(endpoint) or fields_by_address[None]
+    client = fresh_app.test_client()
+    if data.draw(st.booleans(), label="as JSON"):
+        body = data.draw(json_bodies(names))
+        response = client.post(path, data=body, content_type="application/json")
+        shown = body[:200]
+    else:
+        shown = data.draw(_pairs(names, 8))
+        response = post_form(client, path, shown)
+    assert response.status_code < 500, (endpoint, shown, response.status_code)
 
 
-@FUZZ
+@pytest.mark.parametrize("endpoint", GET_ADDRESSES)
+@settings(PER_ADDRESS, max_examples=5)
 @given(data=st.data())
-def test_every_address_that_takes_a_post_answers_hostile_text_without_a_500(
-        fuzz_app, forms, post_routes, data):
-    path, endpoint = data.draw(st.sampled_from(post_routes))
-    names = sorted({name for _, _, form_names in forms for name in form_names})
-    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names), hostile_text), max_size=8))
-    response = post_form(fuzz_app.test_client(), path, pairs)
-    assert response.status_code < 500, (endpoint, pairs, response.status_code)
-
-
-@FUZZ
-@given(data=st.data())
-def test_every_page_answers_a_hostile_query_string_without_a_500(fuzz_app, forms, data):
-    path, endpoint = data.draw(st.sampled_from(_routes(fuzz_app, {"GET"})))
-    names = sorted({name for _, _, form_names in forms for name in form_names})
-    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names), hostile_text), max_size=6))
-    with _send(fuzz_app.test_client(), "GET", path, pairs) as response:
+def test_every_page_answers_a_hostile_query_string_without_a_500(
+        fresh_app, fields_by_address, endpoint, data):
+    names = fields_by_address.get(endpoint) or fields_by_address[None]
+    pairs = data.draw(_pairs(names, 6))
+    with _send(fresh_app.test_client(), "GET", _path(fresh_app, endpoint), pairs) as response:
         assert response.status_code < 500, (endpoint, pairs, response.status_code)
+
+
+def test_the_fuzzed_addresses_are_every_address_in_the_app(fuzz_app):
+    rules = [rule for rule in fuzz_app.url_map.iter_rules() if rule.endpoint != "static"]
+    assert len(POST_ADDRESSES) >= 25 and len(GET_ADDRESSES) >= 30
+    for rule in rules:
+        if not rule.rule.endswith(".pdf"):
+            assert rule.endpoint in POST_ADDRESSES + GET_ADDRESSES, rule.rule
+    assert "calls.save_field" in POST_ADDRESSES and "providers.follow_up_ics" in GET_ADDRESSES
 
 
 uploads = st.one_of(
@@ -298,3 +382,57 @@ def test_every_autosaved_field_takes_each_nasty_value_without_a_500(fuzz_app, ca
             if response.status_code >= 500 or not response.is_json:
                 failures.append((name, body[:40], response.status_code))
     assert failures == []
+
+
+# -- with a password: the sign-in form, and every address signed out ------------------------
+
+
+@pytest.fixture(scope="module")
+def guarded_app(tmp_path_factory):
+    from werkzeug.security import generate_password_hash
+
+    from finder.data_folder import write_password_hash
+
+    folder = tmp_path_factory.mktemp("fuzz-guarded")
+    app = create_app({"DATA_DIR": str(folder), "TESTING": True, "WTF_CSRF_ENABLED": False})
+    app.seeded = seed_every_kind(app.test_client(), name="Dr Guarded Secret")
+    app.extensions["finder"].store.close()
+    write_password_hash(folder, generate_password_hash("the right one"))
+    guarded = create_app({"DATA_DIR": str(folder), "TESTING": True, "PASSWORD_REQUIRED": True,
+                          "WTF_CSRF_ENABLED": False})
+    guarded.seeded = app.seeded
+    return guarded
+
+
+@settings(FUZZ, max_examples=20)
+@given(password=hostile_text, target=hostile_text, as_json=st.booleans())
+def test_the_sign_in_form_answers_any_password_and_next_without_a_500(guarded_app, password,
+                                                                      target, as_json):
+    from finder.sign_in import GuessingBrake
+
+    guarded_app.extensions["sign_in"].brake = GuessingBrake()  # each try is checked
+    client = guarded_app.test_client()
+    url = "/sign-in?" + form_body([("next", target)]).decode("ascii")
+    if as_json:
+        response = client.post(url, data=json.dumps({"password": password}),
+                               content_type="application/json")
+    else:
+        response = post_form(client, url, [("password", password)])
+    assert response.status_code in (400, 415, 429), response.status_code
+    assert client.get("/").status_code == 302  # still signed out
+
+
+@settings(FUZZ, max_examples=10)
+@given(data=st.data())
+def test_every_address_answers_a_signed_out_client_with_hostile_input_without_a_500(
+        guarded_app, data):
+    pairs = data.draw(_pairs(["name", "notes", "next", "password", "value"], 6))
+    body = data.draw(json_bodies(["name", "value", "rev"]))
+    for path, endpoint in _routes(guarded_app, {"POST"}):
+        client = guarded_app.test_client()
+        if endpoint == "sign_in.sign_in":
+            continue  # the one address open to all: the test above
+        for response in (post_form(client, path, pairs),
+                         client.post(path, data=body, content_type="application/json")):
+            assert response.status_code == 401, (endpoint, response.status_code)
+            assert "Dr Guarded Secret" not in response.get_data(as_text=True)
