@@ -151,7 +151,7 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     except OSError as error:  # the port was taken between the check and now
         _fail(f"Could not listen on {host}:{port} ({error.strerror}). Another program may "
               f"be using that port: try  finder serve --port {port + 1}")
-    _announce(host, server.effective_port, folder, names)
+    _announce(host, server.effective_port, folder, names, behind_a_proxy=loopback)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -181,10 +181,17 @@ def network_names(host: str, allowed: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n and ":" not in n))
 
 
-def _announce(host: str, port: int, folder: Path, names: list[str]) -> None:
+def _announce(host: str, port: int, folder: Path, names: list[str],
+              behind_a_proxy: bool = False) -> None:
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"finder is running at http://{shown_host}:{port}/")
-    if names:
+    if names and behind_a_proxy:
+        # finder listens on this computer only: other devices reach it through the proxy,
+        # at the address the proxy serves, not at finder's own port.
+        click.echo("Other devices reach it only through your reverse proxy, at the address "
+                   "it serves for " + ", ".join(names) + " (e.g. https://"
+                   + names[0] + "/).")
+    elif names:
         click.echo("From other devices use one of: "
                    + ", ".join(f"http://{name}:{port}/" for name in names))
         click.echo("(another name? add --allow-host NAME)")

@@ -132,6 +132,10 @@ def test_a_name_for_a_reverse_proxy_needs_a_password_and_keeps_finder_on_loopbac
     result = run("serve", "--allow-host", "finder.example.lan", "--data-dir", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert served[0]["host"] == "127.0.0.1"
+    # Not an address other devices could use: finder's own port is on loopback only.
+    assert "http://finder.example.lan:5000/" not in result.output
+    assert "through your reverse proxy" in result.output
+    assert "https://finder.example.lan/" in result.output
     app = served[0]["app"]
     assert app.config["PASSWORD_REQUIRED"] is True
     response = app.test_client().get("/", headers={"Host": "finder.example.lan"})
