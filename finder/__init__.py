@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from finder import sessions
 from finder.content import load_content
 
 __all__ = ["create_app", "warm_up", "bundled_path"]
@@ -33,11 +34,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         DATA_DIR=None,                 # the user's data folder; see finder.data_folder
         CONTENT_DIR=str(bundled_path("data")),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        WTF_CSRF_TIME_LIMIT=None,      # a call can last hours: the token lives as long as the session
+        # A call can last hours: a form token lives as long as its session, which ends after
+        # SESSION_IDLE_LIMIT without a request, at sign-out and at a restart (finder.sessions).
+        WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=False,
+        SESSION_COOKIE_NAME=sessions.cookie_name(),  # `finder serve` adds its port
+        PERMANENT_SESSION_LIFETIME=sessions.SESSION_IDLE_LIMIT,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SERVED_ADDRESSES=None,         # host:port pairs the app answers to; None for tests
+        SESSION_PROTECTION=None,       # Flask-Login's: the session id is the server's own
         PASSWORD_REQUIRED=False,
     )
     if test_config:
@@ -45,9 +50,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # A broken file in data/ stops finder here, with a ContentError naming it.
     content = load_content(app.config["CONTENT_DIR"])
 
-    from finder import app_data, data_folder, security, template_filters
+    from finder import app_data, data_folder, security, sign_in, template_filters
 
     data_folder.init_app(app)
+    sessions.init_app(app)
+    sign_in.init_app(app)
     security.init_app(app)
     template_filters.init_app(app)
     for blueprint in _blueprints():

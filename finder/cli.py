@@ -25,6 +25,7 @@ from finder.data_folder import resolve_data_dir, write_password_hash, read_passw
 from finder.domain.words import plural
 from finder.store import Store, StorageError, restore_backup
 from finder.security import LOOPBACK_NAMES
+from finder.sessions import cookie_name
 
 __all__ = ["main"]
 
@@ -42,7 +43,33 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command answers a disk that is full or cannot be written with a sentence
+    saying so and what to do, never a traceback."""
+
+    def invoke(self, context: click.Context):
+        try:
+            return super().invoke(context)
+        except (StorageError, OSError) as error:
+            _fail(_disk_problem(error))
+
+
+def _disk_problem(error: Exception) -> str:
+    """A sentence for a StorageError or OSError: the store's own words when it explains
+    itself (damaged data, a file of the wrong kind), else what a full or read-only disk
+    means and what to do."""
+    from dataclasses import replace
+
+    from finder.errors import os_error_behind, write_failure
+    from finder.store import DamagedDataError
+
+    if isinstance(error, DamagedDataError) or os_error_behind(error) is None:
+        return str(error)
+    return replace(write_failure(error), again="run the command again").sentence()
+
+
+@click.group(cls=_Commands, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="finder")
 @click.pass_context
 def main(context: click.Context) -> None:
@@ -73,7 +100,9 @@ def main(context: click.Context) -> None:
               help="Port to listen on.")
 @click.option("--allow-host", "allowed", multiple=True, metavar="NAME",
               help="Another name or address this computer is reached by from the network "
-                   "(its own names and addresses are allowed already). Repeat for more.")
+                   "(its own names and addresses are allowed already), or the name of a "
+                   "reverse proxy that serves finder over HTTPS. Needs a password (see "
+                   "set-password). Repeat for more.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
               help=DATA_DIR_HELP)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
@@ -88,24 +117,33 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
 
     folder = resolve_data_dir(data_dir)
     loopback = is_loopback(host)
-    if not loopback and not read_password_hash(folder):
-        _fail(f"finder will not listen on {host} without a password: anyone on your network "
+    # Reachable from other machines: listening beyond this one, or answering to other names
+    # (--allow-host, e.g. behind a reverse proxy that adds HTTPS). Then only with a password.
+    reachable = not loopback or bool(allowed)
+    if reachable and not read_password_hash(folder):
+        where = f"listen on {host}" if not loopback else f"answer to {', '.join(allowed)}"
+        _fail(f"finder will not {where} without a password: anyone on your network "
               "could read your notes. Set one first with\n\n"
               f'    finder set-password --data-dir "{folder}"\n\n'
-              "or leave out --host to keep finder on this computer only.")
+              "or leave out --host and --allow-host to keep finder on this computer only.")
     # Checked before the data are opened, so a failed start changes nothing in the folder.
     problem = _port_problem(host, port)
     if problem is not None:
         _fail(f"Could not listen on {host}:{port} ({problem}). Another program may be "
               f"using that port: try  finder serve --port {port + 1}")
-    names = [] if loopback else network_names(host, allowed)
+    # The names shown for other devices, and every name the app answers to (the address it
+    # listens on included: 127.0.0.2 or ::1 are not among LOOPBACK_NAMES).
+    names = [n.strip("[]") for n in allowed] if loopback else network_names(host, allowed)
+    own = [host.strip("[]")] if loopback else []
+    host_names = list(dict.fromkeys(LOOPBACK_NAMES + own + names))
     try:
         with _loaded_data_kept_out_of_full_collections():
-            app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": not loopback,
-                              "TRUSTED_HOSTS": list(LOOPBACK_NAMES) + names})
+            app = create_app({"DATA_DIR": str(folder), "PASSWORD_REQUIRED": reachable,
+                              "HOST_NAMES": host_names,
+                              "SESSION_COOKIE_NAME": cookie_name(port)})
             warm_up(app)
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     except ContentError as error:
         _fail(f"finder did not start: a file in its data/ folder breaks a rule.\n{error}")
     try:
@@ -113,7 +151,7 @@ def serve(host: str, port: int, allowed: tuple[str, ...], data_dir: Path | None,
     except OSError as error:  # the port was taken between the check and now
         _fail(f"Could not listen on {host}:{port} ({error.strerror}). Another program may "
               f"be using that port: try  finder serve --port {port + 1}")
-    _announce(host, server.effective_port, folder, names)
+    _announce(host, server.effective_port, folder, names, behind_a_proxy=loopback)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -143,10 +181,17 @@ def network_names(host: str, allowed: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n and ":" not in n))
 
 
-def _announce(host: str, port: int, folder: Path, names: list[str]) -> None:
+def _announce(host: str, port: int, folder: Path, names: list[str],
+              behind_a_proxy: bool = False) -> None:
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"finder is running at http://{shown_host}:{port}/")
-    if names:
+    if names and behind_a_proxy:
+        # finder listens on this computer only: other devices reach it through the proxy,
+        # at the address the proxy serves, not at finder's own port.
+        click.echo("Other devices reach it only through your reverse proxy, at the address "
+                   "it serves for " + ", ".join(names) + " (e.g. https://"
+                   + names[0] + "/).")
+    elif names:
         click.echo("From other devices use one of: "
                    + ", ".join(f"http://{name}:{port}/" for name in names))
         click.echo("(another name? add --allow-host NAME)")
@@ -164,7 +209,7 @@ def backup(data_dir: Path | None) -> None:
     try:
         path = Store(folder).backup("manual")
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     click.echo(f"Backed up to {path}")
 
 
@@ -181,7 +226,7 @@ def restore(backup_file: Path, data_dir: Path | None, yes: bool) -> None:
     try:
         kept = restore_backup(folder, backup_file)
     except StorageError as error:
-        _fail(f"Not restored: {error}")
+        _fail(f"Not restored: {_disk_problem(error)}")
     click.echo(f"Restored {backup_file}.")
     if kept:
         click.echo(f"The data it replaced are kept in {kept}")
@@ -211,7 +256,7 @@ def export_data(output: Path | None, data_dir: Path | None, force: bool) -> None
     try:
         chunks = export_chunks(Store(folder).frozen_tables())
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     if to_screen:
         for chunk in chunks:
             click.echo(chunk, nl=False)  # bytes go to the binary stream as they are
@@ -253,7 +298,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
     except StorageError as error:
-        _fail(str(error))
+        _fail(_disk_problem(error))
     click.echo(f"{data_file} holds {_holding(summary)}"
                + (f", exported {summary.exported_at}." if summary.exported_at else "."))
     click.echo(f"It replaces the data in {folder}: {_holding(current)}. "
@@ -265,7 +310,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
     except StorageError as error:
-        _fail(f"Not imported: {error}")
+        _fail(f"Not imported: {_disk_problem(error)}")
     click.echo(f"Imported {data_file}. The data it replaced are kept in {kept}")
 
 

@@ -42,11 +42,23 @@ def init_app(app: Flask) -> None:
         app.config["SECRET_KEY"] = _secret_key(folder)
 
 
+MIN_SECRET_LENGTH = 32
+
+
 def _secret_key(folder: Path) -> str:
-    # Generated once and kept, so sessions and form tokens survive a restart.
+    """The key that signs form tokens: made once and kept. One that is missing, empty or
+    too short to be safe (a file emptied by a crash or by hand) is made anew; form tokens
+    signed with the old one ask for the form to be sent again, losing nothing."""
     path = folder / SECRET_NAME
+    if path.exists() and not path.is_file():
+        from finder.store import StorageError
+
+        raise StorageError(f"{path} should be a file, but it is a folder. finder has changed "
+                           f"nothing. Move it out of {folder}, then start finder again.")
     if path.exists():
-        return path.read_text().strip()
+        key = path.read_text(errors="replace").strip()
+        if len(key) >= MIN_SECRET_LENGTH:
+            return key
     key = secrets.token_hex(32)
     _write_private(path, key)
     return key

@@ -1,10 +1,11 @@
 """Pieces the forms of every page share: choices from (value, label) pairs, and the form
 behind confirm and undo buttons with `confirmed()`, the one check they all make."""
 
+from flask import g
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
-__all__ = ["as_choices", "ConfirmForm", "confirmed"]
+__all__ = ["as_choices", "ConfirmForm", "confirmed", "typed_values"]
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -26,5 +27,17 @@ def confirmed() -> bool:
     page that links back to where the button was. For that, the view is marked
     `replays_form_on_expired_token` (finder.security) and, when this is False, shows its
     confirm page or redirects to the button's page, as it would after a press.
+
+    Also False when the view is run again after its save could not be written (a full
+    disk: finder.errors), so that it answers the same way, writing nothing.
     """
+    if g.get("write_failed"):
+        return False
     return ConfirmForm().validate_on_submit()
+
+
+def typed_values(form) -> list[tuple[str, str]]:
+    """What was typed into a posted form, field by field (not its token, nor blanks), to
+    show back when it could not be saved, so that nothing typed is lost."""
+    return [(name, value) for name, value in form.items(multi=True)
+            if name != "csrf_token" and isinstance(value, str) and value.strip()]

@@ -1,25 +1,31 @@
-"""The checks every request passes: the form token (CSRF) and what happens when it has
-expired, the served-host check, the sign-in required when finder is reachable from other
-machines (the pages themselves are finder.sign_in), security headers, and redirect targets
-that stay on this site."""
+"""The checks every request passes, in this order: the served-host check, the sign-in
+required when finder is reachable from other machines (finder.sign_in), the form token
+(CSRF) and what happens when it has expired; then security headers on every answer, and
+redirect targets that stay on this site."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import urlsplit
 
-from flask import (Flask, current_app, g, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Flask, abort, current_app, g, jsonify, render_template, request,
+                   url_for)
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError
 
-__all__ = ["init_app", "replays_form_on_expired_token", "safe_next", "LOOPBACK_NAMES",
-           "SIGN_IN_PAGE"]
+from finder.form_parts import typed_values
+
+__all__ = ["init_app", "replays_form_on_expired_token", "takes_json", "safe_next",
+           "LOOPBACK_NAMES", "SIGN_IN_PAGE"]
 
 csrf = CSRFProtect()
 SIGN_IN_PAGE = "sign_in.sign_in"  # the one page open to all when a password is required
 
-# Host names a browser on this computer uses for finder. (Werkzeug's trusted-host check
-# cannot match IPv6 literals, so finder is served on IPv4 loopback.)
+# Host names a browser on this computer uses for finder. The names the app answers to are
+# HOST_NAMES; finder checks them itself rather than with Flask's TRUSTED_HOSTS, whose check
+# cannot match an IPv6 address such as [::1].
 LOOPBACK_NAMES = ["127.0.0.1", "localhost"]
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -33,20 +39,21 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 def init_app(app: Flask) -> None:
-    csrf.init_app(app)  # also gives templates csrf_token()
-    if app.config.get("TRUSTED_HOSTS") is None:
-        app.config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 60 * 60 * 24 * 365)
-    app.before_request(_require_sign_in)
-    app.before_request(_keep_session)
+    from finder.sign_in import require_sign_in
+
+    app.json = IncomingJSON(app)
+
+    if app.config.get("HOST_NAMES") is None:
+        app.config["HOST_NAMES"] = list(LOOPBACK_NAMES)
+    app.before_request(_check_host)
+    # Sign-in next, before the form token is even looked at: a signed-out client must never
+    # reach a view, not even one the expired-token answer below runs again.
+    app.before_request(require_sign_in)
+    app.before_request(_forms_are_sent_as_forms)
+    csrf.init_app(app)  # its check runs next; it also gives templates csrf_token()
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _expired_token)
     app.register_error_handler(SecurityError, _unknown_host)
-
-
-def _keep_session() -> None:
-    # A persistent session keeps the form token valid across browser restarts.
-    session.permanent = True
 
 
 def _security_headers(response):
@@ -64,10 +71,56 @@ def _security_headers(response):
     return response
 
 
+def _check_host():
+    """Refuse a request addressed to a name finder does not serve (DNS rebinding)."""
+    if isinstance(request.routing_exception, SecurityError):
+        return _unknown_host(request.routing_exception)  # not even a host name
+    allowed = {_host_key(name) for name in current_app.config["HOST_NAMES"]}
+    if _host_key(request.host) not in allowed:
+        return _unknown_host(None)
+    return None
+
+
+def _host_key(host: str) -> str:
+    """A Host header's name, without its port, as one spelling: [::1]:5000 gives ::1."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.rstrip(".")
+
+
 def _unknown_host(error):
     message = ("finder refused this request because it was addressed to a host name it does "
                "not serve. Open finder with the address it printed when it started.")
     return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+# -- JSON only where JSON is read -----------------------------------------------------------
+
+
+def takes_json(view):
+    """Mark a view that reads a JSON body itself (the call screen's autosave). Every other
+    view's forms are sent as forms."""
+    view.takes_json = True
+    return view
+
+
+def _forms_are_sent_as_forms():
+    """Refuse a JSON body sent to a form's address (415). Flask-WTF would fill the form
+    from it, and JSON that is not an object of strings (false, "0", a list, a nested
+    object) made every such form, the sign-in form among them, answer 500."""
+    if not request.is_json or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or getattr(view, "takes_json", False):
+        return None
+    abort(415, description="finder's forms are sent from its pages, not as JSON. Nothing was "
+                           "changed: use the page's own fields and buttons.")
 
 
 # -- expired or missing form tokens --------------------------------------------------------
@@ -89,37 +142,62 @@ def _expired_token(error: CSRFError):
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "replays_form_on_expired_token", False):
         g.expired_token = True
-        response = current_app.make_response(view(**(request.view_args or {})))
+        try:
+            response = current_app.make_response(view(**(request.view_args or {})))
+        except HTTPException as gone:  # e.g. an import already done: its own calm answer
+            return current_app.handle_http_exception(gone)
         if not response.location:
             response.status_code = 400
             return response
         # A button whose page was open too long: nothing typed to keep; a way back to it.
         return render_template("errors/expired_token.html", typed=[],
                                back=response.location), 400
-    typed = [(key, value) for key, value in request.form.items(multi=True)
-             if key != "csrf_token" and value.strip()]
-    return render_template("errors/expired_token.html", typed=typed, back=None), 400
-
-
-# -- sign-in when finder is served beyond this machine ------------------------------------
-
-
-def _require_sign_in():
-    if not current_app.config.get("PASSWORD_REQUIRED"):
-        return None
-    if request.routing_exception is not None:
-        return None  # e.g. a refused host name: let its own calm answer through
-    if session.get("signed_in") or request.endpoint in (SIGN_IN_PAGE, "static"):
-        return None
-    return redirect(url_for(SIGN_IN_PAGE, next=request.full_path.rstrip("?")))
+    return render_template("errors/expired_token.html", typed=typed_values(request.form),
+                           back=None), 400
 
 
 def safe_next(target: str | None) -> str:
-    """A redirect target that stays on this site: a path, never another host."""
-    if not target:
+    """A redirect target that stays on this site: a path, never another host, and nothing
+    that could not go in a header (a line break would end it)."""
+    if not target or _CONTROL.search(target):
         return url_for("shortlist.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
         return url_for("shortlist.index")
     return target
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# -- JSON sent to finder ----------------------------------------------------------------
+
+MAX_JSON_DEPTH = 32
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class IncomingJSON(DefaultJSONProvider):
+    """JSON as requests send it (the autosave), made safe to keep: nested no deeper than
+    MAX_JSON_DEPTH (deeper is not JSON finder reads, so the request gets its 400 rather than
+    exhausting Python's recursion), and a lone UTF-16 surrogate (half of a character, which
+    a browser sends as \\ud83d when text was cut inside an emoji, and which no file can
+    hold) replaced by U+FFFD, so the rest of the answer is saved."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return _whole(super().loads(s, **kwargs), 0)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _whole(value, depth: int):
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError("JSON nested too deeply")
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_whole(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {_whole(key, depth + 1): _whole(item, depth + 1) for key, item in value.items()}
+    return value

@@ -112,3 +112,54 @@ def needs(found, message: str):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message + " CI must run this test.", pytrace=False)
     pytest.skip(message)
+
+
+FIXED_MG_SCHEDULE = {"drug": "clonazepam", "start_mg": "2", "mode": "rule", "amount": "0.25",
+                     "unit": "mg", "every": "2", "interval_unit": "weeks"}
+
+
+def seed_every_kind(client, name="Dr Test", phone="555-123-4567", notes="",
+                    call_notes="notes", trashed="Dr Trashed", imported="Dr Imported") -> dict:
+    """Through the pages (CSRF off): a provider with a follow-up date and a call (a red flag
+    ticked, a schedule attached), a provider in the trash, a list imported and one waiting, a restore done and
+    one waiting. Returns real values for every kind of path parameter in the app."""
+    import io
+
+    # A follow-up date, so that its calendar file (name and phone in it) is served.
+    provider_id = add_provider(client, name=name, phone=phone, notes=notes,
+                               follow_up_on="2030-01-15")
+    call_id = start_call(client, provider_id)
+    save_field(client, call_id, "notes", call_notes)
+    save_field(client, call_id, "flag-deadline", True)
+    attached = client.post(f"/calls/{call_id}/schedule",
+                           data={**FIXED_MG_SCHEDULE, "action": "attach"})
+    assert attached.status_code == 302, attached.get_data(as_text=True)[-2000:]
+    removed_call = start_call(client, provider_id)
+    client.post(f"/calls/{removed_call}/delete")
+    in_trash = add_provider(client, name=trashed)
+    client.post(f"/providers/{in_trash}/delete")
+    csv = f"Name,Phone\n{imported},555 222 3333\n".encode()
+
+    def upload(url, field, content, filename):
+        response = client.post(url, content_type="multipart/form-data",
+                               data={field: (io.BytesIO(content), filename)})
+        assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+        return response.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+
+    done = upload("/import-export/list", "list_file", csv, "list.csv")
+    client.post(f"/import-export/list/{done}/import", data={"column_0": "name",
+                                                            "column_1": "phone"})
+    batch = re.search(r"/import-export/list/undo/([\w-]+)",
+                      client.get("/").get_data(as_text=True)).group(1)
+    waiting_csv = upload("/import-export/list", "list_file",
+                         csv.replace(b",555", b" Junior,555"), "list.csv")
+    export = client.get("/import-export/finder-data.json").data
+    restored = upload("/import-export/restore", "data_file", export, "data.json")
+    client.post(f"/import-export/restore/{restored}")
+    backup = re.search(r"/import-export/restore/undo/([\w.-]+)",
+                       client.get("/").get_data(as_text=True)).group(1)
+    waiting_json = upload("/import-export/restore", "data_file", export, "data.json")
+    return {"provider_id": provider_id, "call_id": call_id, "removed_call_id": removed_call,
+            "trashed_id": in_trash, "flag_id": "deadline", "batch": batch, "backup": backup,
+            "csv_token": waiting_csv, "json_token": waiting_json, "csv": csv,
+            "export": export}

@@ -123,6 +123,25 @@ def test_with_a_password_it_serves_the_network_behind_a_sign_in(served, tmp_path
     assert "does not serve" in refused.get_data(as_text=True)
 
 
+def test_a_name_for_a_reverse_proxy_needs_a_password_and_keeps_finder_on_loopback(
+        served, tmp_path):
+    refused = run("serve", "--allow-host", "finder.example.lan", "--data-dir", str(tmp_path))
+    assert refused.exit_code == 2 and served == []
+    assert "will not answer to finder.example.lan without a password" in refused.output
+    run("set-password", "--data-dir", str(tmp_path), "--password", "correct horse")
+    result = run("serve", "--allow-host", "finder.example.lan", "--data-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert served[0]["host"] == "127.0.0.1"
+    # Not an address other devices could use: finder's own port is on loopback only.
+    assert "http://finder.example.lan:5000/" not in result.output
+    assert "through your reverse proxy" in result.output
+    assert "https://finder.example.lan/" in result.output
+    app = served[0]["app"]
+    assert app.config["PASSWORD_REQUIRED"] is True
+    response = app.test_client().get("/", headers={"Host": "finder.example.lan"})
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
 def test_network_names_include_this_computers_own_names():
     names = cli.network_names("0.0.0.0", ("finder.home",))
     assert names[0] == "finder.home"

@@ -27,3 +27,20 @@ def test_ci_runs_the_readme_test_command_word_for_word():
     ci = (REPO / ".ci" / "run").read_text()
     assert test_command in ci.splitlines()
     assert "set -euo pipefail" in ci  # a failing test fails CI
+
+
+def test_every_test_the_reliability_section_names_exists():
+    """Each promise names the tests that show it (`file.py::test_name`, or `::test_name`
+    for another test in the file last named): a renamed or removed test fails here."""
+    section = README[README.index("## Reliability and privacy"):
+                     README.index("## For developers")]
+    named, missing, current = 0, [], None
+    for path, test in re.findall(r"`((?:browser/)?test_\w+\.py)?(?:::(test_\w+))?`", section):
+        if path:
+            current = REPO / "tests" / path
+            missing += [] if current.is_file() else [path]
+        if test:
+            named += 1
+            if current is None or not re.search(rf"^def {test}\(", current.read_text(), re.M):
+                missing.append(f"{current}::{test}")
+    assert named >= 40 and missing == []

@@ -123,8 +123,10 @@ def test_a_failing_disk_is_reported_on_autosave_and_nothing_is_half_written(
     response = client.post(f"/calls/{call_id}/fields",
                            json={"name": "answer_note-step_size", "value": "typed", "rev": 0})
     assert response.status_code == 503
-    assert "No space left on device" in response.get_json()["message"]
-    assert "Your answers are still on this page" in response.get_json()["message"]
+    message = response.get_json()["message"]
+    assert message.startswith("The disk is full, so finder could not save")
+    assert "No space left on device" in message and "nothing you typed is lost" in message
+    assert f"Free some space on the disk that holds {data_dir}" in message
     monkeypatch.undo()
     reopened = Store(data_dir, indexes=STORE_INDEXES)
     answer = reopened.get("calls", call_id)["answers"]["step_size"]
@@ -141,8 +143,9 @@ def test_a_failing_disk_on_a_whole_form_save_shows_the_error_and_keeps_the_text(
     response = client.post(f"/calls/{call_id}", data=submit_form(
         page, "interview-form", **{"notes": "everything the nurse said"}))
     body = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "could not save to disk" in body and "No space left on device" in body
+    assert response.status_code == 503
+    assert "The disk is full, so finder could not save" in body
+    assert "No space left on device" in body
     assert "everything the nurse said" in body
     monkeypatch.undo()
     assert Store(data_dir, indexes=STORE_INDEXES).get("calls", call_id)["notes"] == ""

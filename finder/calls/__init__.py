@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, request, url_for
 
 from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
@@ -19,16 +19,20 @@ from finder.calls.screen import asked_words, fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
 from finder.domain.scoring import score_words
 from finder.domain.words import human_date
+from finder.errors import write_failure
 from finder.form_parts import confirmed
-from finder.security import replays_form_on_expired_token
+from finder.security import replays_form_on_expired_token, takes_json
 from finder.store import StorageError
 
 __all__ = ["bp"]
 
 bp = Blueprint("calls", __name__)
 
-SAVE_FAILED = ("finder could not save to disk: {error} Your answers are still on this page; "
-               "free some disk space, then save again.")
+
+def save_failed(error: StorageError) -> str:
+    """The words for an answer that could not be written, as every page says it."""
+    return write_failure(error, current_app.config["DATA_DIR"]).sentence()
+
 
 
 @bp.route("/providers/<int:provider_id>/calls", methods=["POST"])
@@ -52,7 +56,7 @@ def show(call_id: int):
     if form.errors or conflicts or failure:
         return render_call_screen(directory().call(call_id), checklist, form, conflicts,
                                   failure, posted=True), \
-            409 if conflicts and not form.errors else 400
+            503 if failure else 409 if conflicts and not form.errors else 400
     flash("All answers saved.")
     return redirect(url_for("calls.show", call_id=call_id))
 
@@ -66,14 +70,19 @@ def end(call_id: int):
     status = request.form.get("end_status", "")
     known_statuses = {value for value, _ in end_status_choices(content().vocabulary)}
     status_error = None if status in known_statuses else "Choose a status from the list."
-    if form.errors or conflicts or failure or status_error:
-        return render_call_screen(directory().call(call_id), checklist, form, conflicts,
-                                  failure, posted=True, status_error=status_error), 400
     call = directory().call(call_id)
     provider = directory().provider(call["provider_id"])
     status = (status or content().vocabulary.status_for_outcome(call.get("outcome"))
               or provider.get("status"))
-    before = directory().end_call(call_id, status, call.get("follow_up_on") or "")
+    if not (form.errors or conflicts or failure or status_error):
+        try:
+            before = directory().end_call(call_id, status, call.get("follow_up_on") or "")
+        except StorageError as error:
+            failure = save_failed(error)
+    if form.errors or conflicts or failure or status_error:
+        return render_call_screen(directory().call(call_id), checklist, form, conflicts,
+                                  failure, posted=True, status_error=status_error), \
+            503 if failure else 400
     flash(_ended_message(provider["name"], call, before, status))
     return redirect(url_for("providers.show", provider_id=provider["id"]))
 
@@ -92,6 +101,7 @@ def _ended_message(name: str, call: dict, before: str | None, status: str) -> st
 
 
 @bp.route("/calls/<int:call_id>/fields", methods=["POST"])
+@takes_json
 def save_field(call_id: int):
     """Save one field: {"name": ..., "value": ..., "rev": n}. Answers 409 on a conflict."""
     name, value, rev = _parse_field_request(request.get_json(silent=True))
@@ -106,7 +116,7 @@ def save_field(call_id: int):
     except _RefusedValue as refusal:
         return _json_error(str(refusal), 400, field=name)
     except StorageError as error:
-        return _json_error(SAVE_FAILED.format(error=error), 503, field=name)
+        return _json_error(save_failed(error), 503, field=name)
     body = {"outcome": edit.outcome, "name": name, "rev": edit.rev, "value": edit.value,
             "standing": _standing_payload(edit.provider_id)}
     return jsonify(body), 409 if edit.outcome == "conflict" else 200
@@ -169,7 +179,7 @@ def _save_posted_form(call: dict, checklist):
     try:
         saved = directory().edit_call_fields(call["id"], edits)
     except StorageError as error:
-        return form, {}, SAVE_FAILED.format(error=error)
+        return form, {}, save_failed(error)
     conflicts = {name: edit for name, edit in saved.items() if edit.outcome == "conflict"}
     return form, conflicts, None
 

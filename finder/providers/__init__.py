@@ -11,10 +11,12 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 
 from finder.app_data import content, directory, provider_or_404
 from finder.domain.words import call_labels, plural
+from finder.errors import note_write_failure
 from finder.form_parts import ConfirmForm, confirmed
 from finder.providers.calendar import FollowUp, follow_up_calendar
 from finder.providers.forms import marks_left, provider_form
 from finder.security import replays_form_on_expired_token
+from finder.store import StorageError
 
 __all__ = ["bp"]
 
@@ -28,12 +30,16 @@ def new():
     if request.method == "GET" and request.args.get("referral_source"):
         prefill = {"referral_source": request.args["referral_source"], "status": "to_call"}
     form = provider_form(content().vocabulary, prefill)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        provider_id = directory().add_provider(form.record())
-        flash(f"Added {form.name.data.strip()}.")
-        return redirect(url_for("providers.show", provider_id=provider_id))
-    return render_template("providers/form.html", form=form, provider=None), \
-        400 if form.errors else 200
+        try:
+            provider_id = directory().add_provider(form.record())
+        except StorageError as error:
+            status = note_write_failure(error)  # the form again, as typed, saying why
+        else:
+            flash(f"Added {form.name.data.strip()}.")
+            return redirect(url_for("providers.show", provider_id=provider_id))
+    return render_template("providers/form.html", form=form, provider=None), status
 
 
 @bp.route("/<int:provider_id>")
@@ -54,15 +60,19 @@ def show(provider_id: int):
 def edit(provider_id: int):
     provider = provider_or_404(provider_id)
     form = provider_form(content().vocabulary, provider if request.method == "GET" else None)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         fields = form.record()
         if provider.get("to_fix"):
             fields["to_fix"] = marks_left(provider["to_fix"], fields, form.clear_to_fix.data)
-        directory().update_provider(provider_id, fields)
-        flash(f"Saved {form.name.data.strip()}.")
-        return redirect(url_for("providers.show", provider_id=provider_id))
-    return render_template("providers/form.html", form=form, provider=provider), \
-        400 if form.errors else 200
+        try:
+            directory().update_provider(provider_id, fields)
+        except StorageError as error:
+            status = note_write_failure(error)  # the form again, as typed, saying why
+        else:
+            flash(f"Saved {form.name.data.strip()}.")
+            return redirect(url_for("providers.show", provider_id=provider_id))
+    return render_template("providers/form.html", form=form, provider=provider), status
 
 
 @bp.route("/<int:provider_id>/delete", methods=["GET", "POST"])

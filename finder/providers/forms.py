@@ -13,7 +13,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from finder.form_parts import as_choices
 
-__all__ = ["ProviderForm", "provider_form", "normalise_website", "parse_tags", "marks_left"]
+__all__ = ["ProviderForm", "provider_form", "normalise_website", "is_web_address",
+           "parse_tags", "marks_left"]
 
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-.\s/x]*(ext\.?\s*[0-9]+)?$", re.IGNORECASE)
 MAX_TAGS = 20
@@ -47,16 +48,22 @@ def _phone(form, field) -> None:
                               "or +1 555 123 4567 ext 12.")
 
 
+def is_web_address(value: str) -> bool:
+    """True for an http or https address with a host name, as a link may safely hold (never
+    javascript: or data:)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unbalanced "[" reads as a broken IPv6 address
+        return False
+    return parts.scheme in ("http", "https") and "." in parts.netloc \
+        and not any(ch.isspace() or ord(ch) < 32 for ch in value)
+
+
 def _website(form, field) -> None:
     value = normalise_website(field.data)
     if not value:
         return
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # e.g. an unbalanced "[" reads as a broken IPv6 address
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or "." not in parts.netloc \
-            or any(ch.isspace() or ord(ch) < 32 for ch in value):
+    if not is_web_address(value):
         raise ValidationError("Enter a web address such as drsmith.com or "
                               "https://www.clinic.org/team.")
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 
 from finder.app_data import call_or_404, content, directory
 from finder.domain.interview_fields import parse_field, read_field
 from finder.domain.schedule_inputs import InputError, proposal_from_inputs
 from finder.domain.taper_schedule import TaperData
 from finder.domain.words import call_labels
+from finder.errors import write_failure
 from finder.form_parts import confirmed
 from finder.schedules.forms import schedule_form
 from finder.schedules.schedule_view import ScheduleView, schedule_view
@@ -27,7 +29,6 @@ __all__ = ["bp", "taper_data", "attached_schedule", "AttachedSchedule"]
 
 bp = Blueprint("schedules", __name__)
 
-SAVE_FAILED = "finder could not save to disk: {error} Nothing was changed; try again."
 
 
 def taper_data() -> TaperData:
@@ -125,7 +126,8 @@ def for_call(call_id: int):
     try:
         directory().attach_schedule(call_id, form.inputs())
     except StorageError as error:
-        return _render_for_call(call, form, failure=SAVE_FAILED.format(error=error)), 503
+        failure = write_failure(error, current_app.config["DATA_DIR"]).sentence()
+        return _render_for_call(call, form, failure=failure), 503
     flash({"text": "Saved the schedule with this call. It is shown below, on the provider's "
                    "page and in the printable summary.",
            "undo": url_for("schedules.undo_change", call_id=call_id)})
@@ -168,11 +170,8 @@ def tick_red_flag(call_id: int):
               "schedule no longer shows fixed mg steps.")
         return redirect(back)
     flag = attached.red_flag
-    try:
-        directory().tick_red_flag_with_evidence(call_id, flag["id"], attached.view.evidence_text)
-    except StorageError as error:
-        flash(SAVE_FAILED.format(error=error))
-        return redirect(back)
+    # A failed write is answered by finder.errors: nothing ticked, a way back to the button.
+    directory().tick_red_flag_with_evidence(call_id, flag["id"], attached.view.evidence_text)
     flash({"text": f"Ticked red flag {flag['number']} ({flag['label']}) on this call, with the "
                    f"schedule's arithmetic as what was said.",
            "undo": url_for("schedules.untick_red_flag", call_id=call_id, next=back)})

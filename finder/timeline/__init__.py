@@ -8,9 +8,11 @@ import datetime as dt
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from finder.app_data import directory
+from finder.errors import note_write_failure
 from finder.domain.medication_timeline import duration_words, is_empty, step_cuts
 from finder.printing import Printable, printable
 from finder.security import replays_form_on_expired_token
+from finder.store import StorageError
 from finder.timeline.forms import MAX_STEPS, ROWS_ADDED, field_problems, timeline_form
 
 __all__ = ["bp"]
@@ -29,15 +31,19 @@ def edit():
     more = _more_count(request.args.get("more", ""))
     form = timeline_form(directory().timeline(), extra_step_rows=more * ROWS_ADDED)
     adding = "more_rows" in request.form
-    if form.validate_on_submit():
-        directory().save_timeline(form.record())
-        flash("Saved. " + (f"{ROWS_ADDED} more rows for taper steps are below."
-                           if adding else "You can print it now."))
-        target = url_for(".edit", more=more + 1) + "#steps" if adding else url_for(".edit")
-        return redirect(target)
-    if adding:
-        form.add_blank_rows(0, ROWS_ADDED)
     status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        try:
+            directory().save_timeline(form.record())
+        except StorageError as error:
+            status = note_write_failure(error)  # the form again, as typed, saying why
+        else:
+            flash("Saved. " + (f"{ROWS_ADDED} more rows for taper steps are below."
+                               if adding else "You can print it now."))
+            target = url_for(".edit", more=more + 1) + "#steps" if adding else url_for(".edit")
+            return redirect(target)
+    if adding and status != 503:
+        form.add_blank_rows(0, ROWS_ADDED)
     return render_template("timeline/form.html", form=form,
                            problems=field_problems(form), max_steps=MAX_STEPS), status
 

@@ -12,6 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect,
 
 from finder.app_data import content, directory, verdict_names
 from finder.domain.words import human_datetime, plural
+from finder.errors import note_write_failure
 from finder.form_parts import ConfirmForm, confirmed
 from finder.security import replays_form_on_expired_token
 from finder.shortlist import shortlist_records
@@ -33,6 +34,7 @@ bp = Blueprint("transfer", __name__, url_prefix="/import-export")
 # A whole-data file can be larger than a list; other uploads keep the app's 2 MB limit.
 RESTORE_MAX_BYTES = 50 * 1024 * 1024
 PREVIEW_SAMPLES = 3
+KEEP_FAILED = "finder could not keep the file to check it. Choose it again once there is room."
 GONE = ("This import is no longer waiting: it was already done, cancelled, or left for more "
         "than a day. Nothing more was changed. To import the file, choose it again.")
 
@@ -112,7 +114,11 @@ def upload_data_file():
     except data_file.DataFileProblem as problem:
         form.data_file.errors.append(str(problem))
         return _hub(data_form=form, status=400)
-    token = pending.save(_data_dir(), "json", raw, form.data_file.data.filename or "")
+    try:
+        token = pending.save(_data_dir(), "json", raw, form.data_file.data.filename or "")
+    except OSError as error:
+        form.data_file.errors.append(KEEP_FAILED)
+        return _hub(data_form=form, status=note_write_failure(error))
     return redirect(url_for("transfer.restore_preview", token=token))
 
 
@@ -128,10 +134,14 @@ def restore_preview(token: str):
         pending.discard(_data_dir(), token, "json")
         abort(400, description=str(problem))
     if confirmed():
-        try:
-            kept = data_file.restore(directory(), tables)
-        except data_file.DataFileProblem as problem:
-            abort(400, description=str(problem))
+        # Taken by this request alone: a second confirm at the same moment finds it gone.
+        with pending.claimed(_data_dir(), token, "json") as still_waiting:
+            if still_waiting is None:
+                abort(404, description=GONE)
+            try:
+                kept = data_file.restore(directory(), tables)
+            except data_file.DataFileProblem as problem:
+                abort(400, description=str(problem))
         name = pending.original_name(_data_dir(), token, "json")
         pending.discard(_data_dir(), token, "json")
         flash({"text": f"Restored {plural(summary.providers, 'provider')} and "
@@ -187,7 +197,11 @@ def upload_list():
     except CsvProblem as problem:
         form.list_file.errors.append(str(problem))
         return _hub(list_form=form, status=400)
-    token = pending.save(_data_dir(), "csv", raw, form.list_file.data.filename or "")
+    try:
+        token = pending.save(_data_dir(), "csv", raw, form.list_file.data.filename or "")
+    except OSError as error:
+        form.list_file.errors.append(KEEP_FAILED)
+        return _hub(list_form=form, status=note_write_failure(error))
     return redirect(url_for("transfer.list_columns", token=token))
 
 
@@ -267,15 +281,19 @@ def import_list(token: str):
     if mapping is None:
         abort(400, description="The column choices did not come through. Nothing was imported: "
                                "go back to the preview and press Import again.")
-    review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().provider_records())
-    chosen = review.to_import(anyway, with_gaps)
     name = pending.original_name(_data_dir(), token, "csv")
-    batch = secrets.token_urlsafe(12)
-    ids = directory().add_providers(
-        [dict(row.record, imported={"batch": batch, "file": name, "row": row.number,
-                                    "rows_in_file": len(review.rows)})
-         for row in chosen])
+    # Taken by this request alone: a second confirm at the same moment finds it gone.
+    with pending.claimed(_data_dir(), token, "csv") as still_waiting:
+        if still_waiting is None:
+            abort(404, description=GONE)
+        review = review_rows(parsed, mapping, content().vocabulary,
+                             directory().provider_records())
+        chosen = review.to_import(anyway, with_gaps)
+        batch = secrets.token_urlsafe(12)
+        ids = directory().add_providers(
+            [dict(row.record, imported={"batch": batch, "file": name, "row": row.number,
+                                        "rows_in_file": len(review.rows)})
+             for row in chosen])
     pending.discard(_data_dir(), token, "csv")
     left_out = len(review.rows) - len(chosen)
     to_fix = sum(1 for row in chosen if row.to_fix)

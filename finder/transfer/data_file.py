@@ -17,6 +17,7 @@ from typing import Iterator
 
 from finder.directory import Directory
 from finder.domain.checklist import ChecklistError, checklist_from_data
+from finder.providers.forms import is_web_address
 from finder.store import (SCHEMA_VERSION, DamagedDataError, Store, migrate_tables,
                           read_data_file)
 
@@ -128,7 +129,12 @@ def _load_json(raw: bytes):
     if not raw.strip():
         raise DataFileProblem("The file is empty. Choose the file again.")
     try:
-        return json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+        document = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return document
+    except UnicodeEncodeError as error:  # a lone UTF-16 surrogate: text no file can hold
+        raise DataFileProblem(DAMAGED + "it holds text that is not whole (half of a "
+                              "character). Choose the file finder made.") from error
     except UnicodeDecodeError as error:
         raise DataFileProblem("This file is not a finder export: it is not text. Choose the "
                               ".json file finder made.") from error
@@ -172,12 +178,15 @@ def _check_tables(tables, current_checklist_version: int) -> None:
         raise DataFileProblem(DAMAGED + f"its data schema is {schema!r}, not {SCHEMA_VERSION}.")
     providers = tables.get(PROVIDERS, {})
     for key, provider in providers.items():
-        _check_fields(f"provider {key}", provider, PROVIDER_FIELDS)
+        _check_fields(f"provider {key}", provider, PROVIDER_SHAPE)
         if not (provider.get("name") or "").strip():
             raise DataFileProblem(DAMAGED + f"provider {key} has no name.")
+        if provider.get("website") and not is_web_address(provider["website"]):
+            raise DataFileProblem(DAMAGED + f"provider {key} has a website that is not a web "
+                                  "address (only http and https links are kept).")
     versions = _checklist_versions(tables.get(CHECKLISTS, {})) | {current_checklist_version}
     for key, call in tables.get(CALLS, {}).items():
-        _check_fields(f"call {key}", call, CALL_FIELDS)
+        _check_fields(f"call {key}", call, CALL_SHAPE)
         if str(call.get("provider_id")) not in providers:
             raise DataFileProblem(DAMAGED + f"call {key} belongs to no provider in the file.")
         if call.get("checklist_version") not in versions:
@@ -185,22 +194,64 @@ def _check_tables(tables, current_checklist_version: int) -> None:
                                   "the file does not include.")
 
 
-# The type each field must have when present, for what the pages and scoring read.
-PROVIDER_FIELDS = {"name": str, "status": str, "phone": str, "tags": list,
-                   "telemedicine_states": list, "status_history": list, "cleared_flags": dict,
-                   "follow_up_on": str, "to_fix": dict}
-CALL_FIELDS = {"provider_id": int, "checklist_version": int, "answers": dict,
-               "practical": dict, "red_flags": dict, "called_at": str}
+# What each field must hold when present (None counts as absent, except for a list), for
+# what the pages, scoring and exports read: a type; [shape] for a list of such; Each(shape)
+# for a dict of them by any key; {key: shape} for a dict whose named keys have those shapes.
+class Each:
+    def __init__(self, shape):
+        self.shape = shape
 
 
-def _check_fields(what: str, record: dict, types: dict[str, type]) -> None:
-    for name, kind in types.items():
-        value = record.get(name)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise DataFileProblem(DAMAGED + f"{what} has a {name} that finder cannot read.")
-    for name in ("answers", "practical", "red_flags"):
-        if name in types and any(not isinstance(v, dict) for v in (record.get(name) or {}).values()):
-            raise DataFileProblem(DAMAGED + f"{what} has {name} that finder cannot read.")
+TEXT = str
+ANSWER = {"option": TEXT, "note": TEXT, "at": TEXT}
+PROVIDER_SHAPE = {
+    **{name: TEXT for name in ("name", "practice", "specialty", "phone", "website", "city",
+                               "state", "telemedicine", "payment", "insurance_plans",
+                               "referral_source", "referral_detail", "status", "notes",
+                               "follow_up_on", "created_at", "updated_at", "deleted_at")},
+    "tags": [TEXT], "telemedicine_states": [TEXT],
+    "status_history": [{"status": TEXT, "at": TEXT, "via": TEXT}],
+    "cleared_flags": Each(TEXT),
+    "imported": {"batch": TEXT, "file": TEXT, "row": int, "rows_in_file": int},
+    "to_fix": Each({"label": TEXT, "value": TEXT, "problem": TEXT}),
+}
+CALL_SHAPE = {
+    **{name: TEXT for name in ("called_at", "spoke_with", "contact_name", "outcome",
+                               "follow_up_on", "notes", "created_at", "updated_at")},
+    "provider_id": int, "checklist_version": int, "ended": bool,
+    "answers": Each(ANSWER),
+    "practical": Each({**ANSWER, "text": TEXT, "states": [TEXT]}),
+    "red_flags": Each({"ticked": bool, "note": TEXT, "at": TEXT}),
+    "revs": Each(int),
+    "schedule": Each((TEXT, bool)), "previous_schedule": Each((TEXT, bool)),
+}
+
+
+def _check_fields(what: str, record: dict, shape: dict) -> None:
+    for name, expected in shape.items():
+        if name in record and not _fits(record[name], expected):
+            # "has a tags that…" when not even a list; "has answers that…" when within
+            outer = list if isinstance(expected, list) else dict \
+                if isinstance(expected, (Each, dict)) else None
+            article = "" if outer and isinstance(record[name], outer) else "a "
+            raise DataFileProblem(DAMAGED + f"{what} has {article}{name} that finder cannot "
+                                  "read.")
+
+
+def _fits(value, shape) -> bool:
+    if value is None:
+        return not isinstance(shape, list)
+    if isinstance(shape, Each):
+        return isinstance(value, dict) and all(_fits(v, shape.shape) for v in value.values())
+    if isinstance(shape, list):
+        return isinstance(value, list) and all(v is not None and _fits(v, shape[0])
+                                               for v in value)
+    if isinstance(shape, dict):
+        return isinstance(value, dict) and all(_fits(value[k], s) for k, s in shape.items()
+                                               if k in value)
+    kinds = shape if isinstance(shape, tuple) else (shape,)
+    # True is an int to Python, but never a number or a text here (nor 1 a tick).
+    return isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool))
 
 
 def _checklist_versions(checklists: dict) -> set:

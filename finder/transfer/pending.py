@@ -12,9 +12,12 @@ import datetime as dt
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["FOLDER", "MAX_AGE", "save", "load", "original_name", "discard", "remove_old"]
+__all__ = ["FOLDER", "MAX_AGE", "save", "load", "claimed", "original_name", "discard",
+           "remove_old"]
 
 FOLDER = "pending-imports"
 MAX_AGE = dt.timedelta(days=1)
@@ -49,7 +52,34 @@ def load(data_dir, token: str, kind: str) -> bytes | None:
     path = _path(data_dir, token, kind)
     if path is None or not path.exists() or _too_old(path):
         return None
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:  # taken this moment by a confirm (see claimed)
+        return None
+
+
+@contextmanager
+def claimed(data_dir, token: str, kind: str) -> Iterator[bytes | None]:
+    """The upload's bytes, taken by this caller alone for the block: the file is renamed
+    first (one rename of it can succeed), so a second confirm of the same upload (a double
+    click, two tabs) gets None, as for an upload already done. Deleted when the block ends;
+    put back if it raises, to be confirmed again."""
+    path = _path(data_dir, token, kind)
+    if path is None or not path.exists() or _too_old(path):
+        yield None
+        return
+    taken = path.with_name(f"{path.name}.taken-{secrets.token_hex(8)}")
+    try:
+        os.rename(path, taken)
+    except FileNotFoundError:  # taken a moment ago by another request
+        yield None
+        return
+    try:
+        yield taken.read_bytes()
+    except BaseException:
+        os.replace(taken, path)
+        raise
+    taken.unlink(missing_ok=True)
 
 
 def original_name(data_dir, token: str, kind: str) -> str:

@@ -89,7 +89,7 @@ def test_a_disk_that_fails_is_shown_and_nothing_typed_is_lost(server, page, stra
         page.fill("#answer_note-step_size", "typed while the disk was full")
         page.locator("#answer_note-step_size").blur()
         warning = page.locator("#save-warning")
-        expect(warning).to_contain_text("could not save to disk")
+        expect(warning).to_contain_text("The disk is full, so finder could not save")
         expect(warning).to_contain_text("No space left on device")
         assert page.input_value("#answer_note-step_size") == "typed while the disk was full"
     finally:
@@ -99,4 +99,18 @@ def test_a_disk_that_fails_is_shown_and_nothing_typed_is_lost(server, page, stra
     wait_saved(page, timeout=30_000)
     call = stored_call(server, call_id)  # opening the data proves the files are valid
     assert call["answers"]["step_size"]["note"] == "typed while the disk was full"
+    assert call["answers"]["step_size"]["option"] == "percent_of_current"
+
+
+def test_half_a_character_typed_on_the_call_screen_never_holds_up_later_answers(server, page):
+    """Text cut inside an emoji (a lone UTF-16 surrogate, which the browser sends as \\ud83d)
+    once made the autosave fail for ever, and every later answer waited behind it."""
+    call_id = open_new_call(page, server, seed_provider(server))
+    page.locator("#notes").evaluate(
+        "(el) => { el.value = 'took it \\ud83d then'; "
+        "el.dispatchEvent(new Event('change', {bubbles: true})); }")
+    page.check("#answer-step_size-0")
+    wait_saved(page)
+    call = stored_call(server, call_id)
+    assert call["notes"] == "took it \ufffd then"
     assert call["answers"]["step_size"]["option"] == "percent_of_current"
