@@ -107,8 +107,10 @@ def test_every_kind_of_field_is_saved_as_it_changes(server, page):
     assert (call["spoke_with"], call["contact_name"]) == ("nurse", "Nurse Jo")
     assert (call["follow_up_on"], call["called_at"]) == ("2026-12-02", "2026-11-24T10:15")
     assert call["notes"] == "Call back after lunch"
-    # One save per change: two boxes ticked in the states list, one change everywhere else.
-    assert call["revs"].pop("practical-telemedicine_states") == 2
+    # One save per change: one change everywhere else; the two boxes ticked in the states
+    # list are two saves, or one when the second tick came while the first was still
+    # waiting to be sent (a busy machine): the newer value replaces the queued one.
+    assert call["revs"].pop("practical-telemedicine_states") in (1, 2)
     assert set(call["revs"].values()) == {1} and len(call["revs"]) == 12, call["revs"]
 
     page.reload()
