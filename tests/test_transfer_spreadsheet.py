@@ -166,6 +166,7 @@ def test_neutralised_cells_from_an_export_are_read_back():
 
 def test_names_and_phones_are_compared_by_what_identifies_them():
     assert name_key("Dr. Ann  LEE, MD") == name_key("ann lee") == "ann lee"
+    assert name_key("Dr Anna Müller") == name_key("ANNA MULLER") == "anna muller"
     assert phone_key("+1 (555) 123-4567") == phone_key("555.123.4567") == "5551234567"
     assert phone_key("555-123-4567 ext 12") == "5551234567"
     assert phone_key("") == ""
@@ -183,3 +184,11 @@ def test_a_duplicate_is_the_same_name_and_phone_or_the_same_name_without_a_phone
         "Dr Old (in the trash)")
     assert finder.check({"name": "Dr New", "phone": ""}, "row 6") is None
     assert finder.check({"name": "DR NEW", "phone": ""}, "row 7") == "row 6"
+
+
+def test_a_name_typed_without_its_accents_is_the_same_clinician():
+    # Seen by hand: a shared list spelled "Muller" for a "Müller" already on the shortlist,
+    # with the same phone, and the row was offered as new.
+    finder = DuplicateFinder([{"name": "Dr Anna Müller", "phone": "(503) 555-0142"}])
+    assert finder.check({"name": "Dr Anna Muller", "phone": "503-555-0142"}, "row 2") == (
+        "Dr Anna Müller (already on your shortlist)")

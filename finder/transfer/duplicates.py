@@ -1,7 +1,7 @@
 """When two provider records are the same clinician. Pure module: no Flask.
 
-Two records match when their names match (ignoring case, punctuation and titles such as Dr or
-MD) and their phone numbers have the same digits — or, when either has no phone, on the name
+Two records match when their names match (ignoring case, accents, punctuation and titles such
+as Dr or MD, so "Anna Muller" is "Dr Anna Müller", as search finds it) and their phone numbers have the same digits — or, when either has no phone, on the name
 alone. A match is only ever a question put to the user, never a silent merge.
 """
 
@@ -11,6 +11,7 @@ import re
 from typing import Iterable, Mapping
 
 from finder.directory import Directory
+from finder.domain.search_text import folded
 
 __all__ = ["name_key", "phone_key", "DuplicateFinder"]
 
@@ -18,8 +19,8 @@ TITLES = {"dr", "doctor", "md", "do", "np", "pa", "phd", "dnp", "pmhnp", "aprn",
 
 
 def name_key(name: str) -> str:
-    """'Dr. Ann  LEE, MD' -> 'ann lee'."""
-    words = re.sub(r"[^\w]+", " ", (name or "").casefold()).split()
+    """'Dr. Ann  LEE, MD' -> 'ann lee'; 'Dr Anna Müller' -> 'anna muller'."""
+    words = re.sub(r"[^\w]+", " ", folded(name or "")).split()
     return " ".join(word for word in words if word not in TITLES)
 
 
