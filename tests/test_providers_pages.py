@@ -117,6 +117,13 @@ def test_delete_asks_first_then_moves_to_trash_with_undo(client, directory):
     assert client.get(f"/calls/{call_id}").status_code == 200
 
 
+def test_the_trash_question_does_not_count_calls_a_provider_never_had(client):
+    provider_id = add_provider(client, name="Dr Never Rang")
+    confirm = client.get(f"/providers/{provider_id}/delete").get_data(as_text=True)
+    assert "Dr Never Rang will go to the trash." in confirm
+    assert "0 calls" not in confirm
+
+
 def test_emptying_the_trash_asks_first_and_deletes_calls_too(client, directory):
     provider_id = add_provider(client, name="Dr Gone")
     call_id = start_call(client, provider_id)
