@@ -182,6 +182,12 @@ def test_the_page_links_to_the_csv_of_the_same_view(client, shortlist):
     assert dict(parse_qsl(urlsplit(href).query)) == {"state": "CA", "sort": "name"}
 
 
+def test_a_view_of_one_provider_offers_this_one_as_csv(client, shortlist):
+    page = client.get("/?q=zoe").get_data(as_text=True)
+    assert "Download this one as CSV</a>" in page
+    assert "Download these 1 as CSV" not in page
+
+
 def test_a_trashed_provider_leaves_the_shortlist_and_the_trash_is_linked(client, shortlist):
     client.post(f"/providers/{shortlist['park']}/delete")
     page = client.get("/").get_data(as_text=True)
