@@ -36,6 +36,15 @@ def test_call_screen_shows_every_question_reminder_and_red_flag(client, call, ap
     assert 'data-save-url="/calls/' in page
 
 
+def test_each_red_flags_what_was_said_box_is_named_for_its_flag(client, call, app):
+    # Two ticked flags open two "What was said" boxes: a screen reader, or an acceptance
+    # run driving by labels, must tell them apart.
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    for flag in app.extensions["finder"].content.checklist.red_flags.values():
+        box = re.search(rf'<textarea[^>]*name="flag_note-{flag["id"]}"[^>]*>', page).group(0)
+        assert f'aria-label="What was said: {flag["label"]}"'.replace("'", "&#39;") in box
+
+
 def test_each_kind_of_field_autosaves_on_its_own(client, call, directory):
     call_id = call[1]
     save_field(client, call_id, "answer-step_size", "fixed_mg", rev=0)
