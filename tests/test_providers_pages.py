@@ -117,6 +117,13 @@ def test_delete_asks_first_then_moves_to_trash_with_undo(client, directory):
     assert client.get(f"/calls/{call_id}").status_code == 200
 
 
+def test_a_provider_not_yet_called_lists_what_to_ask_without_speaking_of_a_callback(client):
+    provider_id = add_provider(client, name="Dr Not Yet Rung")
+    page = client.get(f"/providers/{provider_id}").get_data(as_text=True)
+    assert "<h3>Still to ask</h3>" in page
+    assert "Ask on the callback" not in page
+
+
 def test_the_trash_question_does_not_count_calls_a_provider_never_had(client):
     provider_id = add_provider(client, name="Dr Never Rang")
     confirm = client.get(f"/providers/{provider_id}/delete").get_data(as_text=True)

@@ -62,7 +62,7 @@ def test_one_question_asked_reads_as_incomplete_not_as_a_perfect_score(server, p
     expect(panel).to_contain_text("Incomplete")
     expect(panel).to_contain_text("1 of 4 core questions asked so far")
     expect(panel).not_to_contain_text("%")
-    callback = page.get_by_role("heading", name="Ask on the callback")
+    callback = page.get_by_role("heading", name="Still to ask")
     expect(callback).to_be_visible()
     expect(page.get_by_text("How do you work out the size of each reduction")).to_be_visible()
 
