@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html import unescape
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -13,6 +14,21 @@ import pytest
 from support import REPO, add_provider, save_field, start_call
 
 TODAY = dt.date.today()
+
+
+class _Today(dt.date):
+    """The shortlist's "today" held at TODAY, so that a run crossing midnight does not move
+    the due dates this file sets up relative to it."""
+
+    @classmethod
+    def today(cls):
+        return cls(TODAY.year, TODAY.month, TODAY.day)
+
+
+@pytest.fixture(autouse=True)
+def _same_day_all_run(monkeypatch):
+    import finder.shortlist
+    monkeypatch.setattr(finder.shortlist, "dt", SimpleNamespace(date=_Today))
 
 
 def day(offset: int) -> str:
