@@ -12,7 +12,7 @@ __all__ = ["init_app", "SIGNAL_WORDS"]
 
 # How an answer's signal (data/checklist.toml) reads on a badge: the call screen's own words.
 SIGNAL_WORDS = {"good": "Good sign", "partial": "Partly good", "bad": "Warning sign",
-                "unclear": "Unclear"}
+                "unclear": "Unclear", "orientation": "Needs orientation"}
 
 
 def init_app(app: Flask) -> None:

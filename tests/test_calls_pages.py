@@ -398,7 +398,7 @@ def test_summary_shows_which_call_each_answer_came_from(client, call):
     save_field(client, second, "answer-step_size", "percent_of_current", rev=0)
     page = client.get(f"/providers/{provider_id}/summary").get_data(as_text=True)
     assert "(front desk)" in page and "(the clinician)" in page
-    assert re.search(r"Knows Horowitz &amp; Taylor.*?call 1,", page, re.S)
+    assert re.search(r"The work of Horowitz &amp; Taylor.*?call 1,", page, re.S)
 
 
 def test_editing_a_note_does_not_bring_back_a_cleared_red_flag(client, call, directory):

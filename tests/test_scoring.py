@@ -205,9 +205,9 @@ def test_nothing_asked_is_incomplete_with_no_score():
     assert standing.verdict == "incomplete"
     assert standing.percent is None
     assert standing.not_asked == ["q1", "q2", "q3", "q4"]
-    assert standing.why == ("Incomplete: 0 of 4 core questions asked so far — ask about "
-                            "question q1, question q2, question q3 and question q4 on the "
-                            "callback.")
+    assert standing.why == ("Incomplete: 0 of 4 core questions asked so far — on the "
+                            "callback, ask about question q1, question q2, question q3 and "
+                            "question q4.")
 
 
 @pytest.mark.parametrize("answers, verdict", [(points(100, 100), "incomplete"),
@@ -789,8 +789,8 @@ def test_a_practical_answer_is_kept_when_it_holds_anything(answer, kept):
 def test_one_question_left_to_ask_is_named_alone():
     strict = synthetic_checklist(min_core_answered=4)
     standing = verdict_of(points(100, 100, 100), checklist=strict)
-    assert standing.why == ("Incomplete: 3 of 4 core questions asked so far — ask about "
-                            "question q4 on the callback.")
+    assert standing.why == ("Incomplete: 3 of 4 core questions asked so far — on the "
+                            "callback, ask about question q4.")
 
 
 def test_two_concerns_that_do_not_decide_are_listed_together():

@@ -280,7 +280,7 @@ def _too_few_verdict(asked: list[AnswerScore], questions: Mapping[str, dict],
     answered = {a.question_id for a in asked}
     to_ask = [_lower_first(q["short"]) for q_id, q in questions.items() if q_id not in answered]
     why = (f"Incomplete: {len(asked)} of {len(questions)} core questions asked so far — "
-           f"ask about {_join(to_ask)} on the callback.")
+           f"on the callback, ask about {_join(to_ask)}.")
     reasons = [f"At least {rules.min_core_answered} are needed for a verdict, unless a red "
                "flag is heard first."]
     if concerns:
