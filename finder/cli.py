@@ -80,7 +80,8 @@ def main(context: click.Context) -> None:
 
     \b
     Your data stay on this computer, in one folder:
-      --data-dir DIR on any command, else $FINDER_DATA_DIR, else a per-user folder
+      --data-dir DIR after any command (finder serve --data-dir DIR), else
+      $FINDER_DATA_DIR, else a per-user folder
       (Linux ~/.local/share/finder, macOS ~/Library/Application Support/finder,
       Windows %APPDATA%\\finder). Backups are kept in its backups/ subfolder.
 
