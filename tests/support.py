@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 
 from werkzeug.datastructures import MultiDict
 
@@ -163,3 +170,33 @@ def seed_every_kind(client, name="Dr Test", phone="555-123-4567", notes="",
             "trashed_id": in_trash, "flag_id": "deadline", "batch": batch, "backup": backup,
             "csv_token": waiting_csv, "json_token": waiting_json, "csv": csv,
             "export": export}
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on just now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def finder_serving(data_dir, port: int, *options: str) -> Iterator[subprocess.Popen]:
+    """The real `finder serve` in a child process, listening, until the block ends; then
+    stopped with Ctrl+C (its output is left in the process's stdout)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "finder", "serve", "--port", str(port), "--data-dir",
+         str(data_dir), *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            assert process.poll() is None, process.stdout.read()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from finder import create_app
 from finder.data_folder import write_password_hash
-from support import seed_every_kind
+from support import finder_serving, free_port, seed_every_kind
 
 PASSWORD = "correct horse"
 # What the seeded data hold: none of it may reach a signed-out client.
@@ -473,14 +473,6 @@ class Browser:
         return status, headers, text
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def seeded_provider(data_dir) -> int:
     from finder import bundled_path
     from finder.content import load_content
@@ -495,26 +487,6 @@ def seeded_provider(data_dir) -> int:
 @contextlib.contextmanager
 def served(data_dir, port, *options):
     """`finder serve` in a child process until the block ends."""
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "finder", "serve", "--port", str(port), "--data-dir",
-         str(data_dir), *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            assert process.poll() is None, process.stdout.read()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
+    with finder_serving(data_dir, port, *options) as process:
         yield process
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=15)
+    process.communicate(timeout=15)
