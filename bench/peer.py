@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from display_rows import display_rows  # noqa: E402
 from harness import (PAGE_SIZE, Budget, Client, Server, body_rows,  # noqa: E402
                      export_tables, finder_row_ids, finder_server, free_port, interleaved,
-                     load_average, machine, make_data_set, markdown_table, ms, share,
-                     verdict_lines)
+                     load_average, machine, make_data_set, markdown_table, ms, noise_note,
+                     share, verdict_lines)
 
 SIZES = {100: 500, 1000: 5000, 5000: 25000, 20000: 100000}
 DATABASE = "finder"
@@ -158,7 +158,7 @@ def checks(results: list[dict]) -> list[tuple[str, bool | None]]:
             found.append((f"{name} p50 and p95 ≤ 0.8× Datasette at {result['providers']:,} "
                           f"providers: p50 {r50:.2f}× ({ms(finder.p50)} vs {ms(peer.p50)} ms), "
                           f"p95 {r95:.2f}× ({ms(finder.p95)} vs {ms(peer.p95)} ms), "
-                          f"{finder.rows:,} rows each",
+                          f"{finder.rows:,} rows each{noise_note(finder)}",
                           r50 <= 0.8 and r95 <= 0.8 and view["same_rows"] != "DIFFERENT"))
     return found
 
@@ -176,7 +176,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--quiet-wait", type=float, default=0, metavar="SECONDS",
                         help="on a shared machine, wait up to SECONDS before each measure "
-                             "for other programs to use under 10 %% of the CPU")
+                             "for other programs to use under 10 %% of the CPU, and measure "
+                             "again (up to 3 times) when they were busy during it anyway")
     options = parser.parse_args()
     budget = Budget(options.requests, options.seconds, options.minimum, options.warmup,
                     options.quiet_wait)

@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (BENCH, PAGE_SIZE, Budget, Client, MemorySampler,  # noqa: E402
                      OthersCpu, Server, Timing, body_rows, csrf_token, finder_row_ids,
                      finder_server, free_port, interleaved, load_average, machine,
-                     make_data_set, markdown_table, memory_mb, ms, share, verdict_lines)
+                     make_data_set, markdown_table, memory_mb, ms, noise_note, share,
+                     verdict_lines)
 
 SIZES = {100: 500, 1000: 5000, 5000: 25000, 20000: 100000}
 # The two filters: the same pair bench/peer.py gives Datasette as facets.
@@ -324,6 +325,7 @@ def memory_words(memory: dict) -> str:
 
 
 def checks(results: list[dict]) -> list[tuple[str, bool | None]]:
+    """Each target with the numbers that decide it, and whether it is met."""
     by_size = {r["providers"]: r for r in results}
     found = []
 
@@ -332,7 +334,7 @@ def checks(results: list[dict]) -> list[tuple[str, bool | None]]:
         if result is None:
             found.append((f"{text} (not run at {size:,} providers)", None))
         else:
-            words, ok = test(result)
+            words, ok = test(result["timings"], result)
             found.append((f"{text}: {words}", ok))
 
     # Issue 17, Targets.
@@ -341,34 +343,36 @@ def checks(results: list[dict]) -> list[tuple[str, bool | None]]:
     for result in results:
         t = result["timings"]
         for key in VIEWS:
-            r50 = t[key].p50 / t[f"table_{key}"].p50
-            r95 = t[key].p95 / t[f"table_{key}"].p95
-            found.append((f"{t[key].name} ≤ 1.5× the bare table at {size_label(result)}: "
-                          f"p50 {r50:.2f}×, p95 {r95:.2f}× ({ms(t[key].p50)} / "
-                          f"{ms(t[key].p95)} ms, {t[key].rows:,} rows)",
+            page, table = t[key], t[f"table_{key}"]
+            r50, r95 = page.p50 / table.p50, page.p95 / table.p95
+            found.append((f"{page.name} ≤ 1.5× the bare table at {size_label(result)}: "
+                          f"p50 {r50:.2f}×, p95 {r95:.2f}× ({ms(page.p50)} / {ms(page.p95)} "
+                          f"ms, {page.rows:,} rows){noise_note(page)}",
                           r50 <= 1.5 and r95 <= 1.5))
     pages = ["shortlist", "filtered", "sorted", "summary", "call_page"]
-    at(5000, "every page's p95 ≤ 50 ms at 5,000 providers", lambda r: (
-        ", ".join(f"{r['timings'][p].name} {ms(r['timings'][p].p95)}" for p in pages),
-        all(r["timings"][p].p95 <= 50 for p in pages)))
+    at(5000, "every page's p95 ≤ 50 ms at 5,000 providers", lambda t, r: (
+        ", ".join(f"{t[p].name} {ms(t[p].p95)} ms" for p in pages)
+        + noise_note(*(t[p] for p in pages)),
+        all(t[p].p95 <= 50 for p in pages)))
     for result in results:
-        worst = max(result["timings"]["autosave"].max,
-                    result["timings"]["autosave_compaction"].max)
+        saves = result["timings"]["autosave"], result["timings"]["autosave_compaction"]
+        worst = max(timing.max for timing in saves)
         found.append((f"no autosave over 50 ms, compaction included, at {size_label(result)}: "
-                      f"slowest {ms(worst)} ms", worst <= 50))
+                      f"slowest {ms(worst)} ms{noise_note(*saves)}", worst <= 50))
     for result in results:
-        first, steady = result["first_call_page_ms"], result["timings"]["call_page"].p50
+        first, steady = result["first_call_page_ms"], result["timings"]["call_page"]
         found.append((f"first call page ≤ 3× its steady p50 at {size_label(result)}: "
-                      f"{ms(first)} ms = {first / steady:.1f}×", first <= 3 * steady))
+                      f"{ms(first)} ms = {first / steady.p50:.1f}× {ms(steady.p50)} ms"
+                      f"{noise_note(steady)}", first <= 3 * steady.p50))
     for size, limit in ((1000, 1.0), (5000, 2.0)):
-        at(size, f"start-up ≤ {limit:.0f} s at {size:,}", lambda r, limit=limit: (
+        at(size, f"start-up ≤ {limit:.0f} s at {size:,}", lambda t, r, limit=limit: (
             f"{r['startup_after_import_s']:.2f} s after import, {r['startup_s']:.2f} s at rest",
             max(r["startup_after_import_s"], r["startup_s"]) <= limit))
-    at(5000, "JSON export ≤ 1 s at 5,000", lambda r: (
-        f"slowest {ms(r['timings']['json_export'].max)} ms",
-        r["timings"]["json_export"].max <= 1000))
-    at(5000, "shortlist load event in Chromium < 0.5 s at 5,000", lambda r: (
-        ", ".join(f"{ms(v)} ms" for v in r["chromium_load_ms"] or []) or "not measured",
+    at(5000, "JSON export ≤ 1 s at 5,000", lambda t, r: (
+        f"slowest {ms(t['json_export'].max)} ms{noise_note(t['json_export'])}",
+        t["json_export"].max <= 1000))
+    at(5000, "shortlist load event in Chromium < 0.5 s at 5,000", lambda t, r: (
+        ", ".join(f"{ms(v)} ms" for v in r.get("chromium_load_ms") or []) or "not measured",
         max(r["chromium_load_ms"]) < 500 if r.get("chromium_load_ms") else None))
     # Issue 17, What to build: exports without a memory peak.
     for result in results:
@@ -378,15 +382,16 @@ def checks(results: list[dict]) -> list[tuple[str, bool | None]]:
             found.append((f"{name} export peak memory ≤ 1.5× the memory before it at "
                           f"{size_label(result)}: {share:.2f}×", share <= 1.5))
     # Issue 14, Performance after the change.
-    at(5000, "call page, provider summary and autosave p95 ≤ 25 ms at 5,000", lambda r: (
-        ", ".join(f"{r['timings'][k].name} {ms(r['timings'][k].p95)} ms"
-                  for k in ("call_page", "summary", "autosave")),
-        all(r["timings"][k].p95 <= 25 for k in ("call_page", "summary", "autosave"))))
+    kinds = ("call_page", "summary", "autosave")
+    at(5000, "call page, provider summary and autosave p95 ≤ 25 ms at 5,000", lambda t, r: (
+        ", ".join(f"{t[k].name} {ms(t[k].p95)} ms" for k in kinds)
+        + noise_note(*(t[k] for k in kinds)),
+        all(t[k].p95 <= 25 for k in kinds)))
     if 100 in by_size and 5000 in by_size:
         small, large = by_size[100]["timings"]["autosave"], by_size[5000]["timings"]["autosave"]
         found.append((f"autosave p95 at 5,000 ≤ 1.5× its p95 at 100: {ms(large.p95)} ms ÷ "
-                      f"{ms(small.p95)} ms = {large.p95 / small.p95:.2f}×",
-                      large.p95 <= 1.5 * small.p95))
+                      f"{ms(small.p95)} ms = {large.p95 / small.p95:.2f}×"
+                      f"{noise_note(small, large)}", large.p95 <= 1.5 * small.p95))
     else:
         found.append(("autosave p95 at 5,000 ≤ 1.5× its p95 at 100 (needs both sizes)", None))
     return found
@@ -434,7 +439,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--quiet-wait", type=float, default=0, metavar="SECONDS",
                         help="on a shared machine, wait up to SECONDS before each measure "
-                             "for other programs to use under 10 %% of the CPU")
+                             "for other programs to use under 10 %% of the CPU, and measure "
+                             "again (up to 3 times) when they were busy during it anyway")
     parser.add_argument("--no-browser", dest="browser", action="store_false",
                         help="skip the Chromium load measure")
     parser.add_argument("--save", type=Path, default=BENCH / "results" / (
