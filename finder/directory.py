@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Collection, Mapping
 
-from finder.checklist import Checklist, checklist_from_data
-from finder.interview_fields import Edit, apply_edit, parse_field, read_field
-from finder.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
-from finder.storage import Store
+from finder.domain.checklist import Checklist, checklist_from_data
+from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
+from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
+from finder.domain.shortlist_entries import ShortlistEntry, shortlist_entry
+from finder.store import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
 
@@ -36,12 +38,16 @@ def local_minute() -> str:
 
 
 class Directory:
-    """Providers and calls in one store, with checklist versions and standings kept in step."""
+    """Providers and calls in one store, with checklist versions and standings kept in step.
+    `statuses_ending_follow_ups` (from data/vocabulary.toml) are the statuses after which a
+    provider is no longer due for a call back."""
 
-    def __init__(self, store: Store, current: Checklist, now: Callable[[], str] = utc_now):
+    def __init__(self, store: Store, current: Checklist, now: Callable[[], str] = utc_now, *,
+                 statuses_ending_follow_ups: Collection[str] = ()):
         self.store = store
         self.current = current
         self.now = now
+        self.statuses_ending_follow_ups = frozenset(statuses_ending_follow_ups)
         self._checklists: dict[int, Checklist] = {current.version: current}
         self._remember_checklist(current)
 
@@ -82,24 +88,87 @@ class Directory:
         }
         return self.store.insert(PROVIDERS, record)
 
+    @staticmethod
+    def in_trash(provider: Mapping) -> bool:
+        """True for a provider moved to the trash (and not brought back)."""
+        return bool(provider.get("deleted_at"))
+
     def provider(self, provider_id: int, *, include_deleted: bool = False) -> dict | None:
         """One provider (a read-only record), or None if there is none (or it is in the
         trash)."""
         record = self.store.view(PROVIDERS, provider_id)
-        if record is None or (record.get("deleted_at") and not include_deleted):
+        if record is None or (self.in_trash(record) and not include_deleted):
             return None
         return record
 
     def providers(self) -> list[dict]:
         """Every provider not in the trash (read-only records)."""
-        return [p for p in self.store.all(PROVIDERS) if not p.get("deleted_at")]
+        return self.providers_and_trash()[0]
 
     def provider_records(self) -> list[dict]:
         """Every provider record, those in the trash included (read-only records)."""
         return self.store.all(PROVIDERS)
 
     def trashed_providers(self) -> list[dict]:
-        return [p for p in self.store.all(PROVIDERS) if p.get("deleted_at")]
+        """Every provider in the trash (read-only records)."""
+        return self.providers_and_trash()[1]
+
+    def providers_and_trash(self) -> tuple[list[dict], list[dict]]:
+        """The providers not in the trash and those in it, from one read of the store."""
+        kept, trashed = [], []
+        for record in self.store.all(PROVIDERS):
+            (trashed if self.in_trash(record) else kept).append(record)
+        return kept, trashed
+
+    def shortlist_entries(self) -> tuple[list[ShortlistEntry], int]:
+        """The shortlist's compact row for every provider not in the trash, and how many are
+        in it. Each row is built once from its record and rebuilt whenever the record is
+        replaced, by any save of any process (see Store.derived)."""
+        entries = self.store.derived(PROVIDERS, "shortlist", shortlist_entry)
+        kept = [entry for entry in entries if not entry.in_trash]
+        return kept, len(entries) - len(kept)
+
+    def reading(self):
+        """A context in which reads see one moment: no save, of this process or another,
+        lands between them (for a view and the records behind it)."""
+        return self.store.reading()
+
+    def providers_in_order(self, ids: list[int]) -> list[dict]:
+        """The providers with these ids, in this order, read at one moment; any that has
+        left meanwhile is left out (read-only records)."""
+        with self.store.reading():
+            found = (self.provider(provider_id) for provider_id in ids)
+            return [record for record in found if record is not None]
+
+    def due_for_call_back(self, today: str, providers: list[dict] | None = None) -> list[dict]:
+        """The providers (of `providers`, already read, or all) not in the trash whose
+        follow-up date is `today` (ISO) or earlier, earliest first, except those whose
+        status ends follow-ups."""
+        if providers is None:  # found from the shortlist's rows, then read
+            with self.store.reading():
+                return self.providers_in_order([e.id for e in self.due_entries(today)])
+        due = [p for p in providers if not self.in_trash(p)
+               and self._due(p.get("follow_up_on"), p.get("status"), today)]
+        return sorted(due, key=lambda p: p["follow_up_on"])
+
+    def due_entries(self, today: str) -> list[ShortlistEntry]:
+        """due_for_call_back as the shortlist's compact rows."""
+        entries, _ = self.shortlist_entries()
+        ending = self.statuses_ending_follow_ups  # _due, inline: this runs on every view
+        due = [e for e in entries if e.follow_up_on and e.follow_up_on <= today
+               and e.status not in ending]
+        return sorted(due, key=lambda entry: entry.follow_up_on)
+
+    def _due(self, follow_up_on: str | None, status: str | None, today: str) -> bool:
+        return bool(follow_up_on) and follow_up_on <= today \
+            and status not in self.statuses_ending_follow_ups
+
+    def follow_ups(self) -> list[dict]:
+        """Every provider not in the trash with a follow-up date, earliest first, except those
+        whose status ends follow-ups: the call-back list, now and to come."""
+        return sorted((p for p in self.providers() if p.get("follow_up_on")
+                       and p.get("status") not in self.statuses_ending_follow_ups),
+                      key=lambda p: p["follow_up_on"])
 
     def update_provider(self, provider_id: int, fields: dict[str, Any], via: str = "edit") -> None:
         """Change a provider's details; a new status is added to its history."""
@@ -177,13 +246,13 @@ class Directory:
             self._refresh_standing(provider_id)
             return call_id
 
-    def call(self, call_id: int) -> dict | None:
+    def call(self, call_id: int, *, include_deleted: bool = False) -> dict | None:
         """One call (a read-only record), or None if there is none or its provider is in
-        the trash."""
-        return self._shown_call(self.store.view(CALLS, call_id))
+        the trash; a call set aside by delete_call only with `include_deleted`."""
+        return self._shown_call(self.store.view(CALLS, call_id), include_deleted)
 
-    def _shown_call(self, record: dict | None) -> dict | None:
-        if record is None or record.get("deleted_at"):
+    def _shown_call(self, record: dict | None, include_deleted: bool = False) -> dict | None:
+        if record is None or (record.get("deleted_at") and not include_deleted):
             return None
         if self.provider(record["provider_id"]) is None:
             return None
@@ -221,18 +290,35 @@ class Directory:
                 self._refresh_standing(call["provider_id"])
             return replace(edit, provider_id=call["provider_id"])
 
-    def end_call(self, call_id: int, status: str, follow_up_on: str) -> None:
+    def edit_call_fields(self, call_id: int,
+                         edits: list[tuple[str, Any, int | None]]) -> dict[str, Edit]:
+        """Save several fields of a call, each (name, value, base_rev) as edit_call saves
+        one, in one transaction: all are on disk, or none. Returns each field's Edit."""
+        with self.store.transaction():
+            return {name: self.edit_call(call_id, name, value, base_rev)
+                    for name, value, base_rev in edits}
+
+    def end_call(self, call_id: int, status: str, follow_up_on: str) -> str | None:
         """Mark a call ended and move its provider to a status, and to the follow-up date
-        when one is given (an empty one keeps the provider's date)."""
+        when one is given (an empty one keeps the provider's date). The status history gets
+        an entry naming the call and how it ended even when the status stays the same, so
+        every call shows there. Returns the status the provider had before."""
         with self.store.transaction():
             call = self.call(call_id)
             if call is None:
                 raise LookupError(f"no call {call_id}")
-            self.store.update(CALLS, call_id, {"ended": True, "updated_at": self.now()})
-            changes = {"status": status}
+            stamp = self.now()
+            self.store.update(CALLS, call_id, {"ended": True, "updated_at": stamp})
+            record = self._require_provider(call["provider_id"])
+            entry = {"status": status, "at": stamp, "via": f"call {call_id}"}
+            if call.get("outcome"):
+                entry["outcome"] = call["outcome"]
+            changes = {"status": status, "updated_at": stamp,
+                       "status_history": record.get("status_history", []) + [entry]}
             if follow_up_on:
                 changes["follow_up_on"] = follow_up_on
-            self.update_provider(call["provider_id"], changes, via=f"call {call_id}")
+            self.store.update(PROVIDERS, call["provider_id"], changes)
+            return record.get("status")
 
     def delete_call(self, call_id: int) -> dict:
         """Set a call aside (it can be put back with restore_call) and return it."""
@@ -286,7 +372,7 @@ class Directory:
                 before = (provider.get("standing") or {}).get("verdict")
                 self._refresh_standing(provider["id"])
                 after = self.store.view(PROVIDERS, provider["id"])["standing"]["verdict"]
-                if before != after and not provider.get("deleted_at"):
+                if before != after and not self.in_trash(provider):
                     changes.append({"provider_id": provider["id"], "name": provider.get("name"),
                                     "before": before, "after": after})
             return changes
@@ -393,12 +479,38 @@ class Directory:
             raise LookupError(f"no call {call_id}")
         return call
 
+    # -- the whole data: export and restore ---------------------------------------------
+
+    def tables(self) -> dict[str, dict[str, dict]]:
+        """A copy of every table as stored: what an export holds."""
+        return self.store.tables()
+
+    def tables_to_export(self) -> dict[str, dict[str, dict]]:
+        """Every table as stored at this moment, read-only and without copies (see
+        Store.frozen_tables): the same data as tables(), for writing out at once."""
+        return self.store.frozen_tables()
+
+    def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:
+        """Make `tables` (checked, in stored form) the whole data, after a backup of what
+        was there; return that backup. Standings are as in `tables` until
+        refresh_all_standings."""
+        return self.store.replace_all(tables)
+
+    def backup_file(self, name: str) -> Path | None:
+        """The backup file called `name`, while the backups folder keeps it."""
+        return next((path for path in self.store.backups() if path.name == name), None)
+
     # -- import --------------------------------------------------------------------------
 
     def add_providers(self, records: list[dict[str, Any]]) -> list[int]:
         """Store several new providers in one transaction (an import): all or none."""
         with self.store.transaction():
             return [self.add_provider(fields) for fields in records]
+
+    def providers_with_calls(self) -> set[int]:
+        """The ids of providers with at least one call (calls set aside not counted)."""
+        return {call["provider_id"] for call in self.store.all(CALLS)
+                if not call.get("deleted_at")}
 
     def trash_imported(self, batch: str) -> int:
         """Move the providers an import added (and still there) to the trash; return how

@@ -1,26 +1,22 @@
-"""Who may use the app and what pages may do: CSRF tokens, security headers, the served-host
-check, and the sign-in used when finder is reachable from other machines."""
+"""The checks every request passes: the form token (CSRF) and what happens when it has
+expired, the served-host check, the sign-in required when finder is reachable from other
+machines (the pages themselves are finder.sign_in), security headers, and redirect targets
+that stay on this site."""
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, current_app, flash, g, jsonify, redirect,
-                   render_template, request, session, url_for)
-from flask_wtf import FlaskForm
+from flask import (Flask, current_app, g, jsonify, redirect, render_template, request,
+                   session, url_for)
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import SecurityError
-from werkzeug.security import check_password_hash
-from wtforms import PasswordField
-from wtforms.validators import InputRequired
 
-from finder.data_folder import read_password_hash
+__all__ = ["init_app", "replays_form_on_expired_token", "safe_next", "LOOPBACK_NAMES",
+           "SIGN_IN_PAGE"]
 
-__all__ = ["init_app", "bp", "replays_form_on_expired_token", "safe_next", "LOOPBACK_NAMES"]
-
-bp = Blueprint("access", __name__)
 csrf = CSRFProtect()
+SIGN_IN_PAGE = "sign_in.sign_in"  # the one page open to all when a password is required
 
 # Host names a browser on this computer uses for finder. (Werkzeug's trusted-host check
 # cannot match IPv6 literals, so finder is served on IPv4 loopback.)
@@ -41,7 +37,6 @@ def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = list(LOOPBACK_NAMES)
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", 60 * 60 * 24 * 365)
-    app.register_blueprint(bp)
     app.before_request(_require_sign_in)
     app.before_request(_keep_session)
     app.after_request(_security_headers)
@@ -80,7 +75,9 @@ def _unknown_host(error):
 
 def replays_form_on_expired_token(view):
     """Mark a form view as safe to run again when its token has expired: its own form
-    validation fails too, so it shows the form with everything typed and asks to save again."""
+    validation (or finder.form_parts.confirmed) fails too, so nothing changes. A form comes
+    back with everything typed, asking to save again; a confirm button's view that
+    redirects to the button's page answers with a page linking back to it."""
     view.replays_form_on_expired_token = True
     return view
 
@@ -93,18 +90,18 @@ def _expired_token(error: CSRFError):
     if getattr(view, "replays_form_on_expired_token", False):
         g.expired_token = True
         response = current_app.make_response(view(**(request.view_args or {})))
-        response.status_code = 400
-        return response
+        if not response.location:
+            response.status_code = 400
+            return response
+        # A button whose page was open too long: nothing typed to keep; a way back to it.
+        return render_template("errors/expired_token.html", typed=[],
+                               back=response.location), 400
     typed = [(key, value) for key, value in request.form.items(multi=True)
              if key != "csrf_token" and value.strip()]
-    return render_template("errors/expired_token.html", typed=typed), 400
+    return render_template("errors/expired_token.html", typed=typed, back=None), 400
 
 
 # -- sign-in when finder is served beyond this machine ------------------------------------
-
-
-class SignInForm(FlaskForm):
-    password = PasswordField("Password", validators=[InputRequired()])
 
 
 def _require_sign_in():
@@ -112,9 +109,9 @@ def _require_sign_in():
         return None
     if request.routing_exception is not None:
         return None  # e.g. a refused host name: let its own calm answer through
-    if session.get("signed_in") or request.endpoint in ("access.sign_in", "static"):
+    if session.get("signed_in") or request.endpoint in (SIGN_IN_PAGE, "static"):
         return None
-    return redirect(url_for("access.sign_in", next=request.full_path.rstrip("?")))
+    return redirect(url_for(SIGN_IN_PAGE, next=request.full_path.rstrip("?")))
 
 
 def safe_next(target: str | None) -> str:
@@ -126,28 +123,3 @@ def safe_next(target: str | None) -> str:
             or "\\" in target:
         return url_for("shortlist.index")
     return target
-
-
-@bp.route("/sign-in", methods=["GET", "POST"])
-@replays_form_on_expired_token
-def sign_in():
-    form = SignInForm()
-    if form.validate_on_submit():
-        stored = read_password_hash(current_app.config["DATA_DIR"])
-        if stored and check_password_hash(stored, form.password.data):
-            session.clear()
-            session["signed_in"] = True
-            session.permanent = True
-            return redirect(safe_next(request.args.get("next")))
-        time.sleep(1)  # slows down guessing
-        form.password.errors.append("That password is not right. Try again.")
-    status = 400 if form.errors else 200
-    return render_template("access/sign_in.html", form=form), status
-
-
-@bp.route("/sign-out", methods=["POST"])
-def sign_out():
-    session.pop("signed_in", None)
-    flash("Signed out.")
-    return redirect(url_for("access.sign_in"))
-

@@ -8,7 +8,7 @@ import pytest
 
 from support import add_provider, save_field, start_call, submit_form
 
-from finder.checklist import checklist_from_data
+from finder.domain.checklist import checklist_from_data
 
 
 
@@ -248,6 +248,24 @@ def test_ending_a_call_moves_the_provider_by_its_outcome(client, call, directory
     assert stored(directory, call_id)["ended"] is True
 
 
+def test_a_call_back_says_the_status_stays_and_still_goes_into_the_history(client, call,
+                                                                             directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "outcome", "call_back", rev=0)
+    save_field(client, call_id, "follow_up_on", "2026-12-07", rev=0)
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    response = client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status=""),
+                           follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert ("Call saved (asked me to call back). Dr Ann Lee stays “To call”. "
+            "Follow up on Mon 7 Dec 2026.") in body
+    assert "is now" not in body
+    history = directory.provider(provider_id)["status_history"]
+    assert [(c["status"], c.get("via"), c.get("outcome")) for c in history] == [
+        ("to_call", "added", None), ("to_call", f"call {call_id}", "call_back")]
+    assert f"(call {call_id}: asked me to call back)" in body  # shown on the provider page
+
+
 def test_ending_a_call_with_a_chosen_status_overrides_the_outcome(client, call, directory):
     provider_id, call_id = call
     save_field(client, call_id, "outcome", "answered", rev=0)
@@ -327,13 +345,29 @@ def test_odd_values_in_a_restored_file_are_shown_as_the_form_would_read_them(cli
     assert re.search(r'<input[^>]*checked[^>]*name="flag-deadline"', page)
 
 
-def test_the_call_screen_shows_the_verdict_so_far(client, call):
+def test_the_call_screen_shows_the_verdict_so_far_and_what_is_still_open(client, call):
     provider_id, call_id = call
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    assert re.search(r'<span id="live-verdict-score">0 of 4 core questions asked</span>'
+                     r'<span id="live-verdict-asked"></span> · '
+                     r'<span id="live-verdict-flags">no red flags yet</span>', page)
     for name in ("flag-deadline", "flag-refuses_liquid"):
         save_field(client, call_id, name, True, rev=0)
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
     assert re.search(r'<strong id="live-verdict-label">Not a match — red flag</strong>.*?'
-                     r'<span id="live-verdict-flags">, 2 red flags</span>', page)
+                     r' · <span id="live-verdict-flags">2 red flags</span>', page)
+
+
+def test_once_there_is_a_score_the_line_still_counts_the_questions_asked(client, call):
+    provider_id, call_id = call
+    for question, option in [("step_size", "percent_of_current"),
+                             ("liquid_formulation", "yes_with_pharmacy"),
+                             ("bad_reaction", "hold_or_updose")]:
+        reply = save_field(client, call_id, f"answer-{question}", option, rev=0)
+    assert reply["standing"]["asked_words"] == " (3 of 4 asked)"
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    assert re.search(r'<span id="live-verdict-score">100 %</span>'
+                     r'<span id="live-verdict-asked"> \(3 of 4 asked\)</span>', page)
 
 
 def test_removing_a_call_can_be_undone(client, call, directory):
@@ -381,3 +415,14 @@ def test_ending_a_call_without_a_date_keeps_the_providers_follow_up(client, dire
     client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status=""))
     record = directory.provider(provider_id)
     assert record["status"] == "waiting" and record["follow_up_on"] == "2026-12-01"
+
+
+def test_a_folded_group_with_a_refused_answer_comes_back_open(client, call):
+    page = client.get(f"/calls/{call[1]}").get_data(as_text=True)
+    assert '<details class="practical-group" data-group="0">' in page   # folded at first
+    response = client.post(f"/calls/{call[1]}",
+                           data=whole_form(page, **{"practical-wait": "a long wait " * 60}))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert '<details class="practical-group" open data-group="0">' in body
+    assert '<details class="practical-group" data-group="1">' in body   # the other stays folded

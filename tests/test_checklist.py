@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import ChecklistError, checklist_from_data
 from finder.content import ContentError, load_content
 from finder.content.checklist import checklist_from_toml
+from finder.domain.checklist import ChecklistError, checklist_from_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -101,6 +101,10 @@ def broken(raw, change):
     (lambda d: d["red_flags"][0].pop("article"), "the article's red flags quote the article"),
     (lambda d: d["red_flags"][6].update(group="other"), "group must be one of"),
     (lambda d: d.update(version="one"), "version must be a whole number"),
+    (lambda d: d["practical"][0].update(group="elsewhere"), "'prescribes': group must be one of"),
+    (lambda d: d["practical_groups"][0].update(heading=""), "'access' needs a heading"),
+    (lambda d: d["practical_groups"].append({"id": "empty", "heading": "Empty"}),
+     "'empty' has no questions"),
 ])
 def test_integrity_rules(raw, sources, change, message):
     with pytest.raises(ContentError, match=r"^checklist\.toml: .*" + message):
@@ -130,3 +134,14 @@ def test_option_lookup_returns_none_for_unknown_ids():
     assert checklist.option("step_size", "nope") is None
     assert checklist.option("nope", "fixed_mg") is None
     assert checklist.max_points("knows_literature") == 2
+
+
+def test_the_practical_questions_come_in_headed_groups_and_older_versions_in_one(raw):
+    groups = checklist_from_data(raw).practical_groups()
+    assert [heading for heading, _ in groups] == ["Can they take you on?",
+                                                   "How they would run the taper"]
+    grouped = [question["id"] for _, questions in groups for question in questions]
+    assert sorted(grouped) == sorted(p["id"] for p in raw["practical"])  # each once
+    older = broken(raw, lambda d: d.pop("practical_groups"))
+    assert [(heading, len(questions)) for heading, questions
+            in checklist_from_data(older).practical_groups()] == [("", len(raw["practical"]))]

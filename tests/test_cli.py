@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from finder import cli
 from finder.data_folder import default_data_dir, resolve_data_dir
-from finder.storage import Store
+from finder.store import Store
 from support import REPO
 
 

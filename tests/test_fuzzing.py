@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from finder import create_app
 from finder.directory import STORE_INDEXES
-from finder.interview_fields import field_names
-from finder.storage import Store
+from finder.domain.interview_fields import field_names
+from finder.store import Store
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -1,4 +1,4 @@
-"""finder.pdf without Flask: finding a browser, and every way printing can fail, with stand-in
+"""finder.printing.pdf without Flask: finding a browser, and every way printing can fail, with stand-in
 browsers written as small shell scripts (and the real Chromium when it is installed)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from finder import pdf
+from finder.printing import pdf
 from support import needs
 
 needs_posix = pytest.mark.skipif(sys.platform == "win32", reason="stand-in browsers are sh scripts")

@@ -12,10 +12,10 @@ import tomllib
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from finder import create_app, pdf
+from finder import create_app
 from finder.content import load_content
+from finder.printing import file_name, pdf
 from finder.shortlist import shortlist_view
-from finder.summaries.printing import file_name
 
 from support import REPO, add_provider, needs, save_field, start_call
 
@@ -170,7 +170,7 @@ def test_the_report_shows_the_same_rows_in_the_same_order_as_the_shortlist(app, 
         _, _, view = shortlist_view(request.args)
     page = text(client.get(f"/print/shortlist?{query}"))
     shown = re.findall(r"<td><strong>(Dr \w+)</strong>", page)
-    assert shown == [row["name"] for row in view.rows]
+    assert shown == [row.name for row in view.rows]
     assert view.description in page
     assert f"{len(view.rows)} of {view.total} provider" in page
     ranks = re.findall(r'<td class="rank">(\d+)</td>', page)
@@ -237,14 +237,17 @@ def test_the_blank_checklist_is_built_from_the_data(tmp_path):
     checklist_file = content / "checklist.toml"
     text_before = checklist_file.read_text()
     assert tomllib.loads(text_before)["questions"][0]["id"] == "step_size"
-    checklist_file.write_text(text_before.replace(
+    newer = tomllib.loads(text_before)["version"] + 1
+    renamed = text_before.replace(
         "How do you work out the size of each reduction as the dose gets lower?",
-        "How big is each cut as the dose falls?").replace("version = 1", "version = 2", 1))
+        "How big is each cut as the dose falls?")
+    checklist_file.write_text(re.sub(r"(?m)^version = \d+$", f"version = {newer}", renamed,
+                                     count=1))
     app = create_app({"DATA_DIR": str(tmp_path / "data"), "CONTENT_DIR": str(content),
                       "TESTING": True, "SECRET_KEY": "test"})
     page = text(app.test_client().get("/print/checklist"))
     assert "1. How big is each cut as the dose falls?" in page
-    assert "Checklist version 2" in page
+    assert f"Checklist version {newer}" in page
 
 
 def test_query_strings_with_repeated_values_reach_the_report(client):

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from finder import create_app, data_format, durable_files
+from finder import create_app
 from finder.directory import STORE_INDEXES
-from finder.storage import Store
+from finder.store import Store, data_format, files
 from support import REPO, add_provider, save_field, start_call
 
 FIRST_RELEASE = REPO / "tests" / "fixtures" / "first-release"
@@ -47,6 +47,10 @@ def test_every_confirmed_save_survives_being_killed_at_random_moments(tmp_path):
                 _crashing_writer(folder, log_path, child)
             finally:
                 os._exit(1)
+        if child % 2:
+            # Every other child first confirms a save, so that the kills do not all land
+            # in opening the store when the machine is slow.
+            _wait_for_growth(log_path, log_path.stat().st_size if log_path.exists() else 0)
         time.sleep(randomness.uniform(0, 0.04))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -59,6 +63,53 @@ def test_every_confirmed_save_survives_being_killed_at_random_moments(tmp_path):
     json.loads((folder / "finder.json").read_text())
 
 
+def _compacting_writer(folder, log_path, child) -> None:
+    """Runs in a forked child: like _crashing_writer, with the journal folded into a new
+    snapshot in the background after every few saves, so that compaction is nearly always
+    under way when the kill comes."""
+    Store._compaction_due = lambda store: store._journal_offset > 2_000
+    _crashing_writer(folder, log_path, child)
+
+
+@pytest.mark.slow
+def test_every_confirmed_save_survives_being_killed_during_compaction(tmp_path):
+    folder, log_path = tmp_path / "data", tmp_path / "confirmed.log"
+    store = Store(folder, indexes=STORE_INDEXES)
+    with store.transaction():  # a snapshot big enough that writing it takes a while
+        for number in range(3_000):
+            store.insert("providers", {"child": -1, "n": number, "notes": "y" * 300})
+    store.close()
+    randomness = random.Random(20261130)
+    kills, caught_compacting = 60, 0
+    for child in range(kills):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child never returns
+            try:
+                _compacting_writer(folder, log_path, child)
+            finally:
+                os._exit(1)
+        _wait_for_growth(log_path, log_path.stat().st_size if log_path.exists() else 0)
+        time.sleep(randomness.uniform(0, 0.2))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        caught_compacting += bool(list(folder.glob("finder.json.tmp-*")))
+    survivor = Store(folder, indexes=STORE_INDEXES)  # every byte checks out, or this raises
+    stored = [(p["child"], p["n"]) for p in survivor.all("providers")]
+    logged = {tuple(map(int, line.split())) for line in log_path.read_text().splitlines()}
+    assert caught_compacting >= kills // 4  # the kills did land in the middle of compactions
+    assert set(logged) <= set(stored), f"lost: {sorted(set(logged) - set(stored))[:5]}"
+    assert len(stored) == len(set(stored))  # nothing doubled
+    assert not list(folder.glob("*.tmp-*"))  # the killed compactions' files are cleaned
+
+
+def _wait_for_growth(path, size, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_size > size:
+            return
+        time.sleep(0.001)
+
+
 def _disk_full(fd, data):
     os.write(fd, data[: len(data) // 3])
     raise OSError(28, "No space left on device")
@@ -68,7 +119,7 @@ def test_a_failing_disk_is_reported_on_autosave_and_nothing_is_half_written(
         client, directory, monkeypatch, data_dir):
     call_id = start_call(client, add_provider(client))
     save_field(client, call_id, "answer-step_size", "fixed_mg", rev=0)
-    monkeypatch.setattr(durable_files, "write_all", _disk_full)
+    monkeypatch.setattr(files, "write_all", _disk_full)
     response = client.post(f"/calls/{call_id}/fields",
                            json={"name": "answer_note-step_size", "value": "typed", "rev": 0})
     assert response.status_code == 503
@@ -86,7 +137,7 @@ def test_a_failing_disk_on_a_whole_form_save_shows_the_error_and_keeps_the_text(
     page = client.get(f"/calls/{call_id}").get_data(as_text=True)
     from support import submit_form
 
-    monkeypatch.setattr(durable_files, "write_all", _disk_full)
+    monkeypatch.setattr(files, "write_all", _disk_full)
     response = client.post(f"/calls/{call_id}", data=submit_form(
         page, "interview-form", **{"notes": "everything the nurse said"}))
     body = response.get_data(as_text=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from finder.content import load_content
-from finder.schedule_chart import render_schedule_chart
-from finder.taper_schedule import check_schedule, make_rule, proposal_from_doses, proposal_from_rule
+from finder.domain.schedule_chart import render_schedule_chart
+from finder.domain.taper_schedule import check_schedule, make_rule, proposal_from_doses, proposal_from_rule
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SVG = "{http://www.w3.org/2000/svg}"

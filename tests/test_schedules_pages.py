@@ -103,7 +103,7 @@ def test_a_fixed_mg_rule_shows_the_share_growing_and_marks_the_jumps(client):
 def test_a_schedule_that_goes_below_the_liquid_threshold_marks_those_steps(client):
     page = check(client, **dict(FIXED_MG, drug="diazepam"))
     rows = step_rows(page)
-    marked = [row[2] for row in rows if "needs liquid" in row[6]]
+    marked = [row[2] for row in rows if "needs liquid" in row[-1]]
     assert marked == ["0.25"]  # 0.25 mg diazepam is below 0.5 mg; 0.5 mg is not
     assert "This schedule gets there at step 7 (week 14)." in text_of(page)
 
@@ -119,6 +119,40 @@ def test_the_table_used_is_named_and_the_va_dod_alternative_shown(client):
                                                                          drug="bromazepam")))
 
 
+def test_for_diazepam_itself_the_equivalents_are_not_repeated_beside_each_dose(client):
+    page = check(client, **PERCENT)
+    summary = text_of(page)
+    assert "roughly equal to 10 mg diazepam" not in summary  # not "10 mg diazepam is … diazepam"
+    assert "diazepam (0.5 mg diazepam equivalent)" not in summary
+    assert "Below about 0.5 mg diazepam the steps are too small to cut from tablets" in summary
+    assert ("Every table measures other benzodiazepines against diazepam, so the doses of this "
+            "schedule are their own diazepam equivalents.") in summary
+    assert "Diazepam equivalent (mg)" not in page and "VA/DoD" not in summary
+    assert len(step_rows(page)[1]) == 6  # step, when, dose, removed, share, marks
+    # Another drug keeps its diazepam figures, said once each.
+    other = text_of(check(client, **FIXED_MG))
+    assert "Below about 0.025 mg clonazepam (0.5 mg diazepam equivalent)" in other
+
+
+def test_only_the_words_a_result_uses_are_explained_beside_it(client):
+    curve = check(client, **PERCENT)
+    straight = check(client, **FIXED_MG)
+    assert "What does “linear taper” mean?" not in curve
+    assert "What does “a percentage of the current dose” mean?" in curve
+    assert "What does “linear taper” mean?" in straight
+    for page in (curve, straight):
+        assert "What does “liquid formulation” mean?" in page
+
+
+def test_a_percentage_rule_names_its_steps_where_liquids_begin_not_a_microgram_at_the_end(
+        client):
+    page = check(client, **dict(PERCENT, drug="clonazepam", start_mg="1"))
+    summary = text_of(page.split('<div class="schedule-summary">', 1)[1].split("</ul>", 1)[0])
+    assert ("the steps in mg shrink: 0.1 mg at first, 0.0025 mg by step 36, where liquid "
+            "doses begin, and smaller still after that.") in summary
+    assert "0.000515" not in summary  # the step table still has every step's arithmetic
+
+
 def test_a_percent_of_current_rule_from_4_mg_takes_10_percent_of_what_is_left(client):
     page = check(client, **PERCENT)
     doses = [row[2] for row in step_rows(page)]
@@ -127,7 +161,7 @@ def test_a_percent_of_current_rule_from_4_mg_takes_10_percent_of_what_is_left(cl
     summary = text_of(page)
     assert "A share of the current dose (curve-shaped)" in summary
     assert "The dose is held during flares." in summary
-    assert not [row for row in step_rows(page) if "share jumps" in row[6]]
+    assert not [row for row in step_rows(page) if "share jumps" in row[-1]]
     assert "Tick red flag" not in page  # nothing to offer outside a call
 
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from finder.checklist import checklist_from_data
 from finder.content import load_content
 from finder.directory import STORE_INDEXES, Directory
-from finder.scoring import latest_answers, score_call, score_words, standing_for, summary_of
-from finder.storage import Store
+from finder.domain.checklist import checklist_from_data
+from finder.domain.scoring import latest_answers, score_call, score_words, standing_for, summary_of
+from finder.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 REAL = load_content(REPO / "data").checklist

@@ -86,6 +86,71 @@ def test_every_state_changing_request_needs_the_csrf_token(csrf_app):
     assert after["providers"] == before["providers"] and after["calls"] == before["calls"]
 
 
+def _stale_button_press(csrf_app):
+    """A client of the served app (CSRF on), and one of the same data without the check."""
+    setup = create_app({"DATA_DIR": csrf_app.config["DATA_DIR"], "TESTING": True,
+                        "WTF_CSRF_ENABLED": False}).test_client()
+    return csrf_app.test_client(), setup
+
+
+def test_a_confirm_button_pressed_too_late_changes_nothing_and_leads_back_to_press_it_again(
+        csrf_app):
+    client, setup = _stale_button_press(csrf_app)
+    provider_id = add_provider(setup, name="Dr Kept")
+    call_id = start_call(setup, provider_id)
+    removed_call = start_call(setup, provider_id)
+    setup.post(f"/calls/{removed_call}/delete")
+    provider_page, call_schedule = f"/providers/{provider_id}", f"/calls/{call_id}/schedule"
+    buttons = [  # (where the button posts, the page it is on)
+        (f"/providers/{provider_id}/calls", provider_page),
+        (f"/calls/{call_id}/delete", provider_page),
+        (f"/calls/{removed_call}/restore", provider_page),
+        (f"/providers/{provider_id}/red-flags/deadline/clear", provider_page),
+        (f"/providers/{provider_id}/restore", provider_page),
+        ("/verdict-changes/hide", "/"),
+        (f"{call_schedule}/remove", call_schedule),
+        (f"{call_schedule}/undo", call_schedule),
+        ("/import-export/list/aaaaaaaaaaaaaaaa/cancel", "/import-export/"),
+        ("/import-export/list/undo/aaaaaaaaaaaaaaaa", "/"),
+        ("/preferences/theme", "/"),
+    ]
+    store = csrf_app.extensions["finder"].store
+    before = store.tables()
+    for url, page in buttons:
+        response = client.post(url, data={"csrf_token": "stale"})
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400, url
+        assert "open a long time" in text and "Nothing was changed." in text, url
+        assert "press the button again" in text, url
+        assert f'<a class="button button--primary" href="{page}">Back to the page</a>' in text, url
+        assert "Set-Cookie" not in response.headers or "finder_theme" not in \
+            response.headers["Set-Cookie"], url
+    after = store.tables()
+    assert after["providers"] == before["providers"] and after["calls"] == before["calls"]
+
+
+@pytest.mark.parametrize("page, nothing_was", [
+    ("/providers/{provider_id}/delete", "moved"),
+    ("/providers/trash/empty", "deleted"),
+])
+def test_a_confirm_page_pressed_too_late_shows_itself_again_to_press_once_more(
+        csrf_app, page, nothing_was):
+    client, setup = _stale_button_press(csrf_app)
+    provider_id = add_provider(setup, name="Dr Maybe")
+    setup.post(f"/providers/{add_provider(setup, name='Dr Trashed')}/delete")
+    url = page.format(provider_id=provider_id)
+    response = client.post(url, data={"csrf_token": "stale"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"open a long time, or finder restarted, so nothing was {nothing_was}." in text
+    assert "Press the button again." in text
+    directory = csrf_app.extensions["finder"].directory
+    assert [p["name"] for p in directory.providers()] == ["Dr Maybe"]
+    assert [p["name"] for p in directory.trashed_providers()] == ["Dr Trashed"]
+    again = client.post(url, data={"csrf_token": csrf_token_from(text)})
+    assert again.status_code == 302
+
+
 def test_an_expired_token_brings_the_form_back_with_everything_typed(csrf_app):
     client = csrf_app.test_client()
     response = client.post("/providers/new", data={
@@ -254,5 +319,5 @@ def test_provider_text_is_escaped_everywhere_it_is_shown(client):
     for url in ("/", "/providers/1", "/providers/1/summary", "/compare?id=1&id=1"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in page, url
-    assert "Dr &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in client.get("/").get_data(
+    assert "Dr &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in client.get("/").get_data(
         as_text=True)

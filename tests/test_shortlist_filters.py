@@ -1,7 +1,8 @@
 """Shortlist filters, search, sorting, counts and descriptions, on plain rows: no app.
 
 Rows are dicts shaped like stored provider records, with the `standing` summary the
-directory keeps on each one.
+directory keeps on each one, made into the shortlist's compact entries as the directory
+makes them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder.content import load_content
-from finder.shortlist_filters import ShortlistQuery, build_filters, describe, run_query
+from finder.domain.shortlist_entries import shortlist_entry
+from finder.domain.shortlist_filters import ShortlistQuery, build_filters, describe, run_query
 from support import REPO
 
 TODAY = dt.date(2026, 11, 25)
@@ -64,11 +66,12 @@ def run(rows=ROWS, **args):
     tags = {tag for row in rows for tag in row.get("tags") or []}
     filters = build_filters(VOCABULARY, VERDICTS, TODAY, tags)
     query = ShortlistQuery.parse(multi.getlist, filters)
-    return run_query(rows, filters, query), filters, query
+    entries = [shortlist_entry(row["id"], row) for row in rows]
+    return run_query(entries, filters, query), filters, query
 
 
 def names(**args) -> list[str]:
-    return [row["name"] for row in run(**args)[0].rows]
+    return [row.name for row in run(**args)[0].rows]
 
 
 def shown(**args) -> set[str]:
@@ -124,9 +127,9 @@ def test_video_states_only_count_when_video_is_offered():
 
 def test_a_missing_payment_or_standing_counts_as_not_known():
     rows = [{"id": 1, "name": "Dr Bare", "status": "to_call"}]
-    assert [r["name"] for r in run(rows, payment="unknown")[0].rows] == ["Dr Bare"]
-    assert [r["name"] for r in run(rows, verdict="incomplete")[0].rows] == ["Dr Bare"]
-    assert [r["name"] for r in run(rows, score="unscored")[0].rows] == ["Dr Bare"]
+    assert [r.name for r in run(rows, payment="unknown")[0].rows] == ["Dr Bare"]
+    assert [r.name for r in run(rows, verdict="incomplete")[0].rows] == ["Dr Bare"]
+    assert [r.name for r in run(rows, score="unscored")[0].rows] == ["Dr Bare"]
 
 
 # -- combining ----------------------------------------------------------------------------
@@ -289,7 +292,8 @@ def test_search_is_trimmed_and_limited():
 
 
 def test_default_sort_is_best_verdict_then_score():
-    assert names() == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Kim Park", "Dr Zoe Adams"]
+    # Incomplete last: it has no score to show (issue 16).
+    assert names() == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Zoe Adams", "Dr Kim Park"]
 
 
 def test_a_verdict_outranks_a_higher_score():
@@ -298,20 +302,20 @@ def test_a_verdict_outranks_a_higher_score():
             provider("Dr One Question", verdict="incomplete", percent=100),
             provider("Dr Strong", verdict="strong", percent=91),
             provider("Dr Promising", verdict="promising", percent=95, red_flags=["deadline"])]
-    assert [r["name"] for r in run(rows)[0].rows] == [
-        "Dr Strong", "Dr Promising", "Dr One Question", "Dr Two Flags"]
+    assert [r.name for r in run(rows)[0].rows] == [
+        "Dr Strong", "Dr Promising", "Dr Two Flags", "Dr One Question"]
 
 
 def test_equal_scores_put_fewer_red_flags_first_then_name():
     rows = [provider("Dr B", percent=60, red_flags=["deadline"]),
             provider("Dr C", percent=60),
             provider("Dr A", percent=60, red_flags=["deadline"])]
-    assert [r["name"] for r in run(rows)[0].rows] == ["Dr C", "Dr A", "Dr B"]
+    assert [r.name for r in run(rows)[0].rows] == ["Dr C", "Dr A", "Dr B"]
 
 
 def test_sort_by_name_ignores_case():
     rows = [provider("dr beta"), provider("Dr Alpha"), provider("DR Gamma")]
-    assert [r["name"] for r in run(rows, sort="name")[0].rows] == [
+    assert [r.name for r in run(rows, sort="name")[0].rows] == [
         "Dr Alpha", "dr beta", "DR Gamma"]
 
 
@@ -327,3 +331,119 @@ def test_sort_by_follow_up_puts_soonest_first_and_no_date_last():
 
 def test_sorting_applies_after_filtering():
     assert names(red_flags="none", sort="name") == ["Dr Ann Lee", "Dr Kim Park"]
+
+
+# -- what mutation testing showed unpinned (issue 17), and issue 16's orders ---------------
+
+
+def test_best_match_puts_the_higher_score_first_within_a_verdict():
+    rows = [provider("Dr Low", verdict="promising", percent=55),
+            provider("Dr High", verdict="promising", percent=75),
+            provider("Dr Middle", verdict="promising", percent=60)]
+    assert [r.name for r in run(rows)[0].rows] == ["Dr High", "Dr Middle", "Dr Low"]
+
+
+def test_best_match_puts_unscored_providers_last():
+    rows = [provider("Dr Nothing Asked"),
+            provider("Dr Two Asked", percent=100),
+            provider("Dr Not A Match", verdict="not_a_match", percent=10),
+            provider("Dr Strong", verdict="strong", percent=80)]
+    assert [r.name for r in run(rows)[0].rows] == [
+        "Dr Strong", "Dr Not A Match", "Dr Two Asked", "Dr Nothing Asked"]
+
+
+def test_best_match_ranks_the_not_a_match_kinds_together_by_score():
+    rows = [provider("Dr Flag", verdict="red_flag", percent=30, red_flags=["deadline"]),
+            provider("Dr Low Score", verdict="not_a_match", percent=40),
+            provider("Dr Promising", verdict="promising", percent=50)]
+    assert [r.name for r in run(rows)[0].rows] == ["Dr Promising", "Dr Low Score", "Dr Flag"]
+
+
+def test_the_plain_score_order_is_the_score_shown_highest_first_and_incomplete_last():
+    rows = [provider("Dr Incomplete", verdict="incomplete", percent=100),
+            provider("Dr Not A Match", verdict="not_a_match", percent=95),
+            provider("Dr Strong", verdict="strong", percent=85),
+            provider("Dr Never Called")]
+    view, _, query = run(rows, sort="percent")
+    assert [r.name for r in view.rows] == [
+        "Dr Not A Match", "Dr Strong", "Dr Incomplete", "Dr Never Called"]
+    assert view.description == "All providers, highest score first."
+
+
+@pytest.mark.parametrize("percent, band", [
+    (100, "80-100"), (80, "80-100"), (79, "50-79"), (50, "50-79"), (49, "0-49"), (0, "0-49"),
+])
+def test_a_score_falls_in_its_band_at_the_edges(percent, band):
+    rows = [provider("Dr Edge", verdict="promising", percent=percent)]
+    view, _, _ = run(rows, score=band)
+    assert [r.name for r in view.rows] == ["Dr Edge"]
+    assert {o.value: o.count for o in view.options["score"]}[band] == 1
+
+
+def test_an_incomplete_provider_has_no_score_band():
+    # Incomplete shows how many questions were asked, never a percentage.
+    rows = [provider("Dr Asked Two", verdict="incomplete", percent=100)]
+    assert [r.name for r in run(rows, score="unscored")[0].rows] == ["Dr Asked Two"]
+    assert run(rows, score="80-100")[0].rows == []
+
+
+@pytest.mark.parametrize("search", ["Dr Kim Park", "kim park", "Park", "PARK"])
+def test_a_search_by_a_providers_name_finds_it(search):
+    assert shown(q=search) == {"Dr Kim Park"}
+
+
+def test_a_search_ignores_accents_in_names_and_notes():
+    rows = [provider("Dr Rosa Müller", notes="Spricht Français"), provider("Dr Rosa Miller")]
+    assert [r.name for r in run(rows, q="Muller")[0].rows] == ["Dr Rosa Müller"]
+    assert [r.name for r in run(rows, q="francais")[0].rows] == ["Dr Rosa Müller"]
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+def many(count: int) -> list[dict]:
+    return [provider(f"Dr {n:03d}") | {"id": n} for n in range(1, count + 1)]
+
+
+def test_a_page_holds_its_share_of_the_rows_in_order():
+    view, _, query = run(many(250), sort="name", page="2", per_page="100")
+    page = view.page(query.page, query.per_page)
+    assert (page.number, page.count, page.first, page.last) == (2, 3, 101, 200)
+    assert page.rows[0].name == "Dr 101" and page.rows[-1].name == "Dr 200"
+    last = view.page(3, 100)
+    assert [last.first, last.last, len(last.rows)] == [201, 250, 50]
+
+
+def test_counts_and_the_total_cover_every_page():
+    view, _, query = run(many(250), page="3", per_page="25")
+    assert len(view.rows) == 250 and view.total == 250
+    assert counts(view, "status")["to_call"] == 250
+    assert len(view.page(query.page, query.per_page).rows) == 25
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_remembers_what_was_asked():
+    view, _, _ = run(many(30))
+    page = view.page(7, 25)
+    assert (page.number, page.count, page.asked, len(page.rows)) == (2, 2, 7, 5)
+
+
+def test_an_empty_view_is_one_empty_page():
+    view, _, _ = run([])
+    page = view.page(1, 100)
+    assert (page.number, page.count, page.first, page.last, page.rows) == (1, 1, 0, 0, [])
+
+
+@pytest.mark.parametrize("page, per_page, expected", [
+    ("2", "50", (2, 50)),
+    (None, None, (1, 100)),                    # the defaults
+    ("0", "0", (1, 100)),                      # not a page or a size
+    ("-3", "-5", (1, 100)),
+    ("two", "lots", (1, 100)),
+    ("１", "２５", (1, 100)),                   # digits, but not ASCII ones
+    ("99999999999", "5000", (1, 1000)),        # too long a number; the largest size
+    (" 3 ", "25", (3, 25)),
+])
+def test_the_page_and_its_size_are_read_calmly_from_the_address(page, per_page, expected):
+    args = {key: value for key, value in (("page", page), ("per_page", per_page)) if value}
+    _, _, query = run(**args)
+    assert (query.page, query.per_page) == expected

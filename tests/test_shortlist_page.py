@@ -169,8 +169,8 @@ def test_the_call_back_list_is_left_out_when_nothing_is_due(client):
 
 def test_sorting_by_score_puts_the_best_match_first(client, shortlist):
     page = client.get("/").get_data(as_text=True)
-    # Strong, then Promising, then not yet judged, then Not a match.
-    assert result_names(page) == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Kim Park", "Dr Zoe Adams"]
+    # Strong, then Promising, then Not a match, and Incomplete (no score to show) last.
+    assert result_names(page) == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Zoe Adams", "Dr Kim Park"]
 
 
 def test_the_page_links_to_the_csv_of_the_same_view(client, shortlist):
@@ -307,3 +307,140 @@ def test_the_same_provider_twice_counts_once(client, shortlist):
     response = client.get(compare_url(shortlist["lee"], shortlist["lee"]))
     assert response.status_code == 400
     assert "You ticked 1." in text_of(response.get_data(as_text=True))
+
+
+def test_every_text_in_a_shortlist_row_is_shown_as_text_never_as_markup(client):
+    add_provider(client, name='<b>Dr Bold</b> & "Co"', practice="<i>Clinic</i>",
+                 city="<script>alert(1)</script>", tags="<u>tag</u>", follow_up_on=day(3))
+    page = client.get("/").get_data(as_text=True)
+    table = page.split('class="shortlist-table"', 1)[1]
+    for markup in ("<b>", "<i>", "<u>", "<script>"):
+        assert markup not in table
+    assert "&lt;b&gt;Dr Bold&lt;/b&gt; &amp; &#34;Co&#34;</a>" in table
+    assert 'aria-label="Compare &lt;b&gt;Dr Bold&lt;/b&gt; &amp; &#34;Co&#34;"' in table
+    assert "&lt;i&gt;Clinic&lt;/i&gt;" in table and "&lt;u&gt;tag&lt;/u&gt;" in table
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def thirty(directory):
+    """Thirty providers, Dr 01 to Dr 30, the even ones in Oregon."""
+    for n in range(1, 31):
+        directory.add_provider({"name": f"Dr {n:02d}", "state": "OR" if n % 2 == 0 else "WA"})
+
+
+def pager_links(page: str) -> dict[str, str]:
+    nav = page.split('<nav aria-label="Pages">', 1)[1].split("</nav>", 1)[0]
+    return {label: unescape(href) for href, label in
+            re.findall(r'<a class="button button--small" href="([^"]+)">([^<]+)</a>', nav)}
+
+
+def test_a_page_in_the_address_shows_those_rows_and_links_to_the_others(client, thirty):
+    page = client.get("/?sort=name&per_page=10&page=2").get_data(as_text=True)
+    assert result_names(page) == [f"Dr {n:02d}" for n in range(11, 21)]
+    assert "30 of 30 providers" in page
+    assert "Showing 11–20, page 2 of 3." in page
+    links = pager_links(page)
+    assert set(links) == {"First page", "Previous page", "Next page", "Last page"}
+    assert dict(parse_qsl(urlsplit(links["Next page"]).query)) == {
+        "sort": "name", "per_page": "10", "page": "3"}
+    assert dict(parse_qsl(urlsplit(links["First page"]).query)) == {
+        "sort": "name", "per_page": "10"}
+    # Following a link gives the same rows as typing the address: it can be bookmarked.
+    third = client.get(links["Next page"]).get_data(as_text=True)
+    assert result_names(third) == [f"Dr {n:02d}" for n in range(21, 31)]
+    assert set(pager_links(third)) == {"First page", "Previous page"}
+
+
+def test_a_hundred_rows_a_page_unless_asked(client, directory):
+    for n in range(1, 106):
+        directory.add_provider({"name": f"Dr {n:03d}"})
+    page = client.get("/?sort=name").get_data(as_text=True)
+    assert len(result_names(page)) == 100 and "105 of 105 providers" in page
+    assert '<option value="100" selected>100</option>' in page
+    assert len(result_names(client.get("/?sort=name&page=2").get_data(as_text=True))) == 5
+
+
+def test_counts_cover_every_page_not_only_the_one_shown(client, thirty):
+    page = client.get("/?per_page=10&page=3").get_data(as_text=True)
+    assert re.search(r'value="OR"[^>]*>\s*<span>Oregon <span class="count">\(15\)</span>', page)
+    assert re.search(r'value="to_call"[^>]*>\s*<span>To call <span class="count">\(30\)</span>',
+                     page)
+
+
+def test_print_and_csv_cover_every_matching_row_of_every_page(client, thirty):
+    page = client.get("/?state=OR&sort=name&per_page=5&page=2").get_data(as_text=True)
+    assert "Download these 15 as CSV" in page
+    csv_href = unescape(re.search(r'<a href="([^"]+)" download>', page).group(1))
+    print_href = unescape(re.search(r'<a href="([^"]+)">Print this list</a>', page).group(1))
+    for href in (csv_href, print_href):
+        assert dict(parse_qsl(urlsplit(href).query)) == {"state": "OR", "sort": "name"}
+    csv_text = client.get(csv_href).get_data(as_text=True)
+    assert sum(f"Dr {n:02d}" in csv_text for n in range(2, 31, 2)) == 15
+    report = client.get("/print/shortlist?state=OR&sort=name&per_page=5&page=2")
+    assert len(re.findall(r"<td><strong>Dr \d+</strong>", report.get_data(as_text=True))) == 15
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_says_so(client, thirty):
+    response = client.get("/?sort=name&per_page=10&page=9")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert result_names(page) == [f"Dr {n:02d}" for n in range(21, 31)]
+    assert "There is no page 9 in this view any more: this is its last page." in page
+
+
+def test_changing_the_page_size_keeps_the_first_row_in_view(client, thirty):
+    response = client.get("/?state=OR&per_page=5&first_row=11")
+    assert response.status_code == 302
+    assert dict(parse_qsl(urlsplit(response.headers["Location"]).query)) == {
+        "state": "OR", "per_page": "5", "page": "3"}
+    response = client.get("/?per_page=25&first_row=1")
+    assert dict(parse_qsl(urlsplit(response.headers["Location"]).query)) == {"per_page": "25"}
+
+
+def test_the_page_size_form_keeps_the_view(client, thirty):
+    page = client.get("/?state=OR&sort=name&per_page=10&page=2").get_data(as_text=True)
+    form = page.split('class="pager__size"', 1)[1].split("</form>", 1)[0]
+    assert re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]+)">', form) == [
+        ("state", "OR"), ("sort", "name"), ("first_row", "11")]
+    assert '<label for="per_page">Rows per page</label>' in form
+
+
+def test_a_filter_chosen_or_removed_starts_again_at_page_one_with_the_same_size(client, thirty):
+    page = client.get("/?state=OR&per_page=5&page=2").get_data(as_text=True)
+    remove = unescape(re.search(r'<a href="([^"]+)">Remove State', page).group(1))
+    assert dict(parse_qsl(urlsplit(remove).query)) == {"per_page": "5"}
+    form = page.split('class="filters"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="per_page" value="5">' in form
+    assert 'name="page"' not in form
+
+
+def test_the_filters_fold_behind_one_control_that_counts_what_is_on(client, shortlist):
+    page = client.get("/?state=CA&status=called&status=waiting&q=lee").get_data(as_text=True)
+    assert re.search(r'<details class="filter-panel">\s*<summary>Filter and sort \(4 on\)'
+                     r'</summary>', page)
+    assert "<summary>Filter and sort</summary>" in client.get("/").get_data(as_text=True)
+
+
+def test_the_call_back_list_shows_the_first_few_and_links_to_all(client, directory):
+    for n in range(1, 12):
+        directory.add_provider({"name": f"Dr Due {n:02d}", "follow_up_on": day(-n)})
+    page = client.get("/").get_data(as_text=True)
+    section = page.split('id="due-heading"', 1)[1].split("</section>", 1)[0]
+    due = re.findall(r'<a href="/providers/\d+">([^<]+)</a>', section)
+    assert due == [f"Dr Due {n:02d}" for n in range(11, 3, -1)]  # oldest date first
+    link = re.search(r'<a href="([^"]+)">All 11 due for a call back</a>', section)
+    everyone = client.get(unescape(link.group(1))).get_data(as_text=True)
+    assert result_names(everyone) == [f"Dr Due {n:02d}" for n in range(11, 0, -1)]
+
+
+def test_the_desktop_table_has_no_where_column_and_shows_places_with_the_name(client, shortlist):
+    page = client.get("/?sort=name").get_data(as_text=True)
+    header = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', header) == [
+        "Provider", "Verdict", "Score", "Red flags", "Status", "Last contact"]
+    first_row = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert "Lee Family Medicine CA · Video: CA, OR" in text_of(first_row)

@@ -1,15 +1,15 @@
-"""The storage module: what is confirmed is on disk, damage is refused, ids are never reused."""
+"""The store: what is confirmed is on disk, damage is refused, ids are never reused."""
 
 import datetime as dt
 import json
 import multiprocessing
 import os
 import threading
+import time
 
 import pytest
 
-from finder import durable_files, storage
-from finder.storage import DamagedDataError, Store, StorageError, newest_good_backup
+from finder.store import DamagedDataError, Store, StorageError, database, files, newest_good_backup
 
 INDEXES = {"calls": ["provider_id"]}
 
@@ -107,7 +107,8 @@ def test_an_error_inside_a_transaction_drops_all_of_its_changes(tmp_path):
 def test_writes_outside_a_transaction_are_refused(tmp_path):
     store = open_store(tmp_path)
     with pytest.raises(RuntimeError):
-        store._table("providers").insert({"name": "sneaky"})
+        store._write("providers", "1", {"name": "sneaky"})
+    assert store.all("providers") == []
 
 
 def test_journal_is_replayed_then_folded_into_the_snapshot_on_open(tmp_path):
@@ -133,13 +134,64 @@ def test_the_snapshot_is_a_plain_tinydb_file(tmp_path):
 
 
 def test_journal_compacts_when_it_outgrows_the_snapshot(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage, "COMPACT_MIN_BYTES", 2_000)
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
     store = open_store(tmp_path)
     doc_id = store.insert("providers", {"note": ""})
     for number in range(60):
         store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+    store.wait_for_background_work()
     assert (tmp_path / "finder.journal").stat().st_size < 3_000
     assert open_store(tmp_path).get("providers", doc_id)["n"] == 59
+
+
+def test_a_save_does_not_wait_for_the_journal_to_be_folded(tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"note": ""})
+    writing, release = threading.Event(), threading.Event()
+    write_snapshot = database.write_snapshot
+
+    def slow_write_snapshot(fd, data, after_chunk=None):
+        writing.set()
+        release.wait(10)  # a snapshot that takes as long as the test wants
+        write_snapshot(fd, data, after_chunk)
+
+    monkeypatch.setattr(database, "write_snapshot", slow_write_snapshot)
+    for number in range(60):
+        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+        if writing.is_set():
+            break
+    assert writing.wait(5), "the journal was never folded"
+    started = time.monotonic()
+    store.update("providers", doc_id, {"n": "while the snapshot is written"})
+    assert time.monotonic() - started < 1
+    release.set()
+    store.wait_for_background_work()
+    assert (tmp_path / "finder.journal").stat().st_size < 2_000
+    assert open_store(tmp_path).get("providers", doc_id)["n"] == "while the snapshot is written"
+
+
+def test_a_compaction_stopped_after_the_new_snapshot_loses_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"note": ""})
+    write_file_atomically = files.write_file_atomically
+
+    def journal_cannot_be_emptied(path, data):
+        if path.name == "finder.journal":
+            raise OSError(28, "No space left on device")
+        write_file_atomically(path, data)
+
+    monkeypatch.setattr(files, "write_file_atomically", journal_cannot_be_emptied)
+    for number in range(30):
+        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+        store.wait_for_background_work()
+    assert b'"n":29' not in (tmp_path / "finder.json").read_bytes()  # folded before save 29
+    assert b'"n":' in (tmp_path / "finder.json").read_bytes()  # the new snapshot is in place
+    store.update("providers", doc_id, {"n": "after"})
+    monkeypatch.undo()
+    assert open_store(tmp_path).get("providers", doc_id)["n"] == "after"
+    assert store.get("providers", doc_id)["n"] == "after"
 
 
 def test_second_store_on_the_same_folder_sees_each_others_writes(tmp_path):
@@ -215,7 +267,7 @@ def test_a_failing_disk_reports_the_error_and_keeps_the_file_valid(tmp_path, mon
         os.write(fd, data[: len(data) // 2])  # a partial write, as a full disk may leave
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(durable_files, "write_all", disk_full)
+    monkeypatch.setattr(files, "write_all", disk_full)
     with pytest.raises(StorageError, match="No space left on device"):
         store.update("providers", doc_id, {"name": "lost"})
     assert store.get("providers", doc_id)["name"] == "before"
@@ -242,7 +294,7 @@ def test_damage_in_the_middle_of_the_journal_stops_start_up(tmp_path):
     lines = journal.read_bytes().splitlines(keepends=True)
     lines[0] = lines[0].replace(b"one", b"0ne")  # checksum no longer matches
     journal.write_bytes(b"".join(lines))
-    with pytest.raises(DamagedDataError, match="damaged line in the middle"):
+    with pytest.raises(DamagedDataError, match="has a damaged line"):
         open_store(tmp_path)
     assert journal.read_bytes() == b"".join(lines)  # nothing was overwritten
 
@@ -279,13 +331,14 @@ def test_newest_good_backup_skips_damaged_backups(tmp_path):
 
 def test_backups_are_taken_on_start_and_daily_and_rotate(tmp_path):
     clock = [dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)]
-    store = open_store(tmp_path, backups_kept=3, now=lambda: clock[0])
+    store = open_store(tmp_path, days_kept=3, now=lambda: clock[0])
     assert len(store.backups()) == 1
     store.insert("providers", {"name": "a"})
     assert len(store.backups()) == 1  # not a day yet
     for day in range(1, 6):
         clock[0] += dt.timedelta(days=1, seconds=1)
         store.insert("providers", {"name": f"day {day}"})
+        store.wait_for_background_work()  # the daily backup is made beside the save
     assert len(store.backups()) == 3
     newest = json.loads(store.backups()[0].read_text())
     assert len(newest["providers"]) == 6
@@ -293,7 +346,7 @@ def test_backups_are_taken_on_start_and_daily_and_rotate(tmp_path):
 
 def test_stale_temporary_files_are_removed_on_start(tmp_path):
     open_store(tmp_path)
-    leftover = tmp_path / "finder.json.tmp-123-456"
+    leftover = tmp_path / "finder.json.tmp-4194305-456"  # above any pid Linux gives out
     leftover.write_text("half")
     open_store(tmp_path)
     assert not leftover.exists()

@@ -9,7 +9,7 @@ import pytest
 
 from finder.content import ContentError, load_content
 from finder.content.equivalents import equivalents_from_toml
-from finder.taper_schedule import (
+from finder.domain.taper_schedule import (
     ScheduleError, TaperDataError, check_schedule, classify, comparison_curve, format_number,
     from_diazepam, lay_out, make_rule, parse_dose_list, parse_rule_text,
     proposal_from_doses, proposal_from_rule, taper_data_from_dict, to_diazepam,
@@ -466,13 +466,23 @@ def test_a_percentage_rule_is_curve_shaped_and_offers_no_red_flag(data):
     assert "The dose is held during flares." in result.evidence
 
 
-def test_percentage_evidence_names_the_first_and_last_step_in_mg(data):
-    # 20 % of 1 mg diazepam weekly: 1, 0.8, 0.64, ... 0.8**10 = 0.107, 0.8**11 = 0.0859 is
-    # below the 0.1 mg floor, so step 11 is the last; it removes 0.107 * 0.2 = 0.0215 mg.
+def test_percentage_evidence_names_the_first_step_and_the_one_where_liquids_begin(data):
+    # 20 % of 1 mg diazepam weekly: 1, 0.8, 0.64, 0.512, 0.4096: step 4 is the first below
+    # the 0.5 mg liquid threshold; it removes 0.512 * 0.2 = 0.1024 mg. The layout goes on to
+    # the 0.1 mg floor (step 11, 0.0215 mg), too small a step to be worth naming.
     # 20 % is no jump (not above 25 %, not more than 1.5 times the first share).
     result = classify(data, rule_layout(data, "diazepam", 1, 20, "percent", every=1))
     assert result.evidence == ("Each step removes 20 % of the current dose, so the steps in mg "
-                               "shrink: 0.2 mg at first, 0.0215 mg by step 11.",)
+                               "shrink: 0.2 mg at first, 0.102 mg by step 4, where liquid doses "
+                               "begin, and smaller still after that.",)
+
+
+def test_percentage_evidence_names_the_last_step_when_liquids_are_never_reached(data):
+    # 1 % of 100 mg diazepam: after the 500 steps finder draws, 100 * 0.99**500 = 0.657 mg,
+    # still above the 0.5 mg threshold; step 500 removes 0.657 / 0.99 * 0.01 = 0.00664 mg.
+    result = classify(data, rule_layout(data, "diazepam", 100, 1, "percent", every=1))
+    assert result.evidence[0] == ("Each step removes 1 % of the current dose, so the steps in "
+                                  "mg shrink: 1 mg at first, 0.00664 mg by step 500.")
 
 
 def test_a_percentage_rule_without_a_hold_is_not_said_to_hold(data):

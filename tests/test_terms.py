@@ -11,6 +11,7 @@ import pytest
 
 from finder.content import load_content
 from finder.resources import UnknownTerm
+from finder.schedules.schedule_view import LIQUID_TERMS, PATTERN_TERMS
 
 from support import REPO, add_provider, save_field, start_call
 
@@ -33,6 +34,9 @@ def template_uses() -> list[tuple[str, str]]:
         for inside in TERMS_CALL.findall(text):
             uses += [(name, term_id) for term_id in re.findall(r"'([^']+)'", inside)]
         uses += [(name, f"place:{place}") for place in TERMS_FOR_CALL.findall(text)]
+    # The schedule check explains the words its result uses, chosen by its view.
+    uses += [("schedules/schedule_view.py", term_id)
+             for term_id in {*LIQUID_TERMS, *(t for ids in PATTERN_TERMS.values() for t in ids)}]
     return uses
 
 

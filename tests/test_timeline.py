@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from finder.summaries.timeline_data import duration_words, is_empty, parse_dose, step_cuts
+from finder.domain.medication_timeline import duration_words, is_empty, parse_dose, step_cuts
 
 from support import csrf_token_from, form_values
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from finder import cli
-from finder.storage import Store
+from finder.store import Store
 from support import add_provider, save_field, start_call
 
 

@@ -13,7 +13,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder import create_app
-from finder.storage import SCHEMA_VERSION
+from finder.domain.words import human_datetime
+from finder.store import SCHEMA_VERSION, backup_made_at, read_data_file
+from finder.transfer import data_file
 from support import add_provider, form_values, save_field, start_call
 
 
@@ -144,6 +146,30 @@ def test_the_json_export_holds_the_whole_data_with_a_marker(client, people, dire
     assert len(document["tables"]["providers"]) == 4 and len(document["tables"]["calls"]) == 3
 
 
+def test_the_json_export_is_streamed_in_pieces_one_record_a_line(client, directory):
+    directory.add_providers([{"name": f"Dr {n} “Müller”", "notes": "x" * 300}
+                             for n in range(400)])
+    response = client.get("/import-export/finder-data.json")
+    assert response.is_streamed
+    chunks = list(response.response)
+    assert len(chunks) > 1  # 400 records of 300+ bytes do not come in one piece
+    assert all(len(chunk) < 2 * data_file.EXPORT_CHUNK_BYTES for chunk in chunks)
+    text = b"".join(chunks).decode("utf-8")
+    assert json.loads(text)["tables"] == directory.store.tables()
+    lines = text.splitlines()
+    assert sum(line.startswith('"') and '"name":"Dr ' in line for line in lines) == 400
+    assert "“Müller”" in text  # written as it is, not as \u escapes
+
+
+def test_the_export_reads_the_records_without_copying_them(directory):
+    directory.add_provider({"name": "Dr Lee"})
+    frozen = directory.tables_to_export()
+    stored = directory.store.view("providers", 1)
+    assert frozen["providers"]["1"]["standing"] is stored["standing"]  # shared, not copied
+    directory.update_provider(1, {"name": "Dr Ann Lee"})
+    assert frozen["providers"]["1"]["name"] == "Dr Lee"  # still the moment it was read
+
+
 def fresh_client(tmp_path, name="restored"):
     app = create_app({"DATA_DIR": str(tmp_path / name), "TESTING": True,
                       "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"})
@@ -196,6 +222,17 @@ def test_the_preview_says_what_the_file_holds_and_what_it_replaces(client, peopl
     assert [p["name"] for p in app.extensions["finder"].directory.providers()] == ["Dr Current"]
 
 
+def test_an_export_from_the_release_before_schema_2_is_restored_and_migrated(
+        client, people, tmp_path):
+    document = json.loads(client.get("/import-export/finder-data.json").data)
+    document["tables"]["meta"]["1"]["schema_version"] = 1  # as finder 0.1 wrote it
+    app, other = fresh_client(tmp_path)
+    url, _ = restore_through_the_pages(other, json.dumps(document).encode())
+    page = other.post(url, follow_redirects=True).get_data(as_text=True)
+    assert "Restored 3 providers and 3 calls from finder-data.json." in page
+    assert app.extensions["finder"].store.meta("schema_version") == SCHEMA_VERSION
+
+
 def test_restoring_backs_up_first_and_can_be_undone(client, people, tmp_path):
     exported = client.get("/import-export/finder-data.json").data
     app, other = fresh_client(tmp_path)
@@ -205,11 +242,16 @@ def test_restoring_backs_up_first_and_can_be_undone(client, people, tmp_path):
     url, _ = restore_through_the_pages(other, exported)
     page = other.post(url, follow_redirects=True).get_data(as_text=True)
     assert "Restored 3 providers and 3 calls from finder-data.json." in page
-    backup = re.search(r"kept in the backup (finder-[\w-]+\.json)", page).group(1)
-    assert json.loads((store.backup_folder / backup).read_text()) == before
+    # The backup is named in words, when it was made, not by its file name.
+    made = human_datetime(backup_made_at(store.backups()[0].name).isoformat())
+    assert f"Your data from before are kept in a backup from {made}." in text_of(page)
+    assert re.match(r"\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d$", made)
+    assert "before-replace" not in text_of(page)
+    undo = re.search(r'<form method="post" action="(/import-export/restore/undo/([^"]+))">',
+                     page)
+    assert read_data_file(store.backup_folder / undo.group(2)) == before
     assert "Dr Current" not in text_of(page)
-    undo = re.search(r'<form method="post" action="(/import-export/restore/undo/[^"]+)">',
-                     page).group(1)
+    undo = undo.group(1)
     page = other.post(undo, follow_redirects=True).get_data(as_text=True)
     assert "Your data are back as they were before the restore." in page
     assert store.tables() == before
@@ -274,8 +316,8 @@ BAD_FILES = {
         answers={"step_size": "fixed_mg"})), "call 1 has answers that finder cannot read"),
     "bad checklist": (lambda t: damage(t, lambda t: t["checklists"]["1"].update(data={})),
                       "checklist 1 cannot be read"),
-    "not a number": (lambda t: export_of(t).replace(b'"schema_version": 1',
-                                                    b'"schema_version": NaN'),
+    "not a number": (lambda t: export_of(t).replace(
+        b'"schema_version": %d' % SCHEMA_VERSION, b'"schema_version": NaN'),
                      "NaN is not a number finder can store"),
 }
 

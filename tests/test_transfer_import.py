@@ -108,15 +108,20 @@ def test_the_preview_checks_every_row_and_writes_nothing(client, directory):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     words = text_of(page)
-    assert "1 row ready to import." in words                       # Ruiz
+    assert "3 rows ready to import." in words                      # Ruiz, Park, Adams
+    assert "2 of them have a field finder cannot read" in words     # Park's phone, Adams's state
     assert "2 rows look like providers you already have" in words  # Lee; Ruiz again
-    assert "3 rows have problems and will be left out." in words   # Park, Adams, no name
+    assert "1 row has problems and will be left out." in words     # no name
     assert "Ready" in row_check(page, 3)
     assert "Same as Dr Ann Lee (already on your shortlist)" in row_check(page, 2)
     assert "Same as row 3 of this file" in row_check(page, 7)
-    assert "Phone: Enter a phone number with its digits" in row_check(page, 4)
+    assert "Ready, 1 to fix Phone: Enter a phone number with its digits" in row_check(page, 4)
+    assert "Import it, phone left empty" in row_check(page, 4)
     assert "State: “Narnia” is not one finder knows." in row_check(page, 5)
-    assert "Name: Enter the clinician's name." in row_check(page, 6)
+    assert "Left out Name: Enter the clinician's name." in row_check(page, 6)
+    # A row to fix is imported unless the user unticks it.
+    assert re.search(r'<input type="checkbox" id="gaps-4" name="import_with_gaps" value="4" '
+                     r'checked>', page)
     # Duplicates offer a choice, unticked: skipped unless the user ticks it.
     assert re.search(r'<input type="checkbox" id="anyway-2" name="import_anyway" value="2">',
                      page)
@@ -134,12 +139,14 @@ def test_confirming_imports_only_the_valid_chosen_rows_in_one_transaction(client
                            data=MultiDict(form_values(page, "import-form") + [("import_anyway", "7")]))
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert journal.read_bytes().count(b"\n") == lines_before + 1
-    assert names(directory) == ["Dr Ann Lee", "Dr Marco Ruiz", "Dr Marco Ruiz"]
+    assert names(directory) == ["Dr Ann Lee", "Dr Kim Park", "Dr Marco Ruiz", "Dr Marco Ruiz",
+                                "Dr Zoe Adams"]
     ruiz = next(p for p in directory.providers() if p.get("practice") == "Ruiz Psychiatry")
     assert ruiz["phone"] == "(555) 987-6543" and ruiz["state"] == "OR"
     assert ruiz["telemedicine"] == "no" and ruiz["status"] == "to_call"
     assert ruiz["standing"]["verdict"] == "incomplete"
     assert ruiz["imported"]["file"] == "list.csv" and ruiz["imported"]["row"] == 3
+    assert ruiz["imported"]["rows_in_file"] == 6 and "to_fix" not in ruiz
     assert not (data_dir / "pending-imports" / f"{token}.csv").exists()
 
 
@@ -166,21 +173,24 @@ def test_the_summary_has_an_undo_that_moves_the_imported_providers_to_the_trash(
     shortlist = client.post(f"/import-export/list/{token}/import",
                             data=MultiDict(form_values(page, "import-form")),
                             follow_redirects=True).get_data(as_text=True)
-    assert "Imported 2 providers from list.csv; 4 rows left out." in shortlist
+    assert ("Imported 4 providers from list.csv (2 with a field to fix); 2 rows left out."
+            in text_of(shortlist))
     undo = re.search(r'<form method="post" action="(/import-export/list/undo/[\w-]+)">',
                      shortlist).group(1)
-    assert names(directory) == ["Dr Ann Lee", "Dr Kept", "Dr Marco Ruiz"]
+    assert names(directory) == ["Dr Ann Lee", "Dr Kept", "Dr Kim Park", "Dr Marco Ruiz",
+                                "Dr Zoe Adams"]
 
     page = client.post(undo, follow_redirects=True).get_data(as_text=True)
-    assert "Moved the 2 imported providers to the trash." in page
+    assert "Moved the 4 imported providers to the trash." in page
     assert names(directory) == ["Dr Kept"]
     trashed = directory.trashed_providers()
-    assert sorted(p["name"] for p in trashed) == ["Dr Ann Lee", "Dr Marco Ruiz"]
+    assert sorted(p["name"] for p in trashed) == ["Dr Ann Lee", "Dr Kim Park", "Dr Marco Ruiz",
+                                                  "Dr Zoe Adams"]
     # From the trash each can be brought back, like any provider.
     client.post(f"/providers/{trashed[0]['id']}/restore")
     assert len(directory.providers()) == 2
     page = client.post("/providers/trash/empty", follow_redirects=True).get_data(as_text=True)
-    assert "Deleted 1 provider for good." in page
+    assert "Deleted 3 providers for good." in page
 
 
 def test_an_import_can_only_be_confirmed_once(client, directory):
@@ -191,7 +201,7 @@ def test_an_import_can_only_be_confirmed_once(client, directory):
     again = client.post(f"/import-export/list/{token}/import", data=data)
     assert again.status_code == 404
     assert "no longer waiting" in again.get_data(as_text=True)
-    assert names(directory) == ["Dr Ann Lee", "Dr Marco Ruiz"]
+    assert names(directory) == ["Dr Ann Lee", "Dr Kim Park", "Dr Marco Ruiz", "Dr Zoe Adams"]
 
 
 def test_cancel_deletes_the_waiting_file(client, data_dir, directory):
@@ -358,12 +368,14 @@ def test_without_a_valid_token_nothing_is_imported_and_the_ticks_stay(csrf_app, 
     assert response.status_code == 400
     assert "nothing was imported" in page
     assert re.search(r'id="anyway-7" name="import_anyway" value="7" checked', page)
+    assert re.search(r'id="gaps-4" name="import_with_gaps" value="4" checked', page)
     assert csrf_app.extensions["finder"].directory.providers() == []
     # With the fresh token on that page, the import goes through.
     response = client.post(f"/import-export/list/{token}/import",
                            data=MultiDict(form_values(page, "import-form")))
     assert response.status_code == 302
-    assert len(csrf_app.extensions["finder"].directory.providers()) == 3  # with row 7
+    # With row 7, and rows 4 and 5, each with a field to fix.
+    assert len(csrf_app.extensions["finder"].directory.providers()) == 5
 
 
 def test_what_the_file_holds_is_shown_as_text_never_run(client):
@@ -375,3 +387,108 @@ def test_what_the_file_holds_is_shown_as_text_never_run(client):
         assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in columns
     assert "&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+# -- a row with a bad optional field, and the list of imports ---------------------------------
+
+
+def imported(client, content=LIST, name="list.csv", without_gaps=()):
+    """Upload, preview and import a list as the pages would; return the shortlist page."""
+    token = uploaded(client, content, name)
+    guessed = form_values(client.get(f"/import-export/list/{token}").get_data(as_text=True),
+                          "columns-form")
+    page = client.get(f"/import-export/list/{token}/preview",
+                      query_string=MultiDict(guessed)).get_data(as_text=True)
+    values = [(k, v) for k, v in form_values(page, "import-form")
+              if not (k == "import_with_gaps" and int(v) in without_gaps)]
+    return client.post(f"/import-export/list/{token}/import", data=MultiDict(values),
+                       follow_redirects=True).get_data(as_text=True)
+
+
+def test_a_row_with_a_bad_phone_is_imported_without_it_and_marked_to_fix(client, directory):
+    imported(client)
+    park = next(p for p in directory.providers() if p["name"] == "Dr Kim Park")
+    assert park["phone"] == "" and park["practice"] == "Park Clinic" and park["state"] == "WA"
+    assert park["to_fix"] == {"phone": {
+        "label": "Phone", "value": "call me maybe",
+        "problem": "Enter a phone number with its digits, for example 555-123-4567 or "
+                   "+1 555 123 4567 ext 12."}}
+    adams = next(p for p in directory.providers() if p["name"] == "Dr Zoe Adams")
+    assert adams["state"] == "" and adams["to_fix"]["state"]["value"] == "Narnia"
+
+    shown = text_of(client.get(f"/providers/{park['id']}").get_data(as_text=True))
+    assert "To fix The list Dr Kim Park was imported from (list.csv)" in shown
+    assert "Phone : the list said “call me maybe”. Enter a phone number" in shown
+    form = client.get(f"/providers/{park['id']}/edit").get_data(as_text=True)
+    assert 'class="field field--stringfield field--to-fix"' in form
+    assert "To fix: the list said “call me maybe”." in text_of(form)
+
+
+def test_a_row_to_fix_that_is_unticked_is_left_out(client, directory):
+    page = imported(client, without_gaps={4})
+    assert "Imported 3 providers from list.csv (1 with a field to fix); 3 rows left out." \
+        in text_of(page)
+    assert "Dr Kim Park" not in names(directory)
+
+
+def test_filling_in_a_field_to_fix_clears_its_mark_and_only_its_mark(client, directory):
+    imported(client, "Name,Phone,Website\nDr Kim Park,call me maybe,not a site\n")
+    [park] = directory.providers()
+    values = dict(form_values(client.get(f"/providers/{park['id']}/edit")
+                              .get_data(as_text=True), "provider-form"))
+    client.post(f"/providers/{park['id']}/edit", data=dict(values, phone="555-010-2233"))
+    park = directory.provider(park["id"])
+    assert park["phone"] == "555-010-2233" and list(park["to_fix"]) == ["website"]
+    # Saving again without a website keeps its mark, unless the user clears every mark.
+    client.post(f"/providers/{park['id']}/edit", data=dict(values, phone="555-010-2233"))
+    assert list(directory.provider(park["id"])["to_fix"]) == ["website"]
+    client.post(f"/providers/{park['id']}/edit",
+                data=dict(values, phone="555-010-2233", clear_to_fix="y"))
+    assert directory.provider(park["id"])["to_fix"] == {}
+    shown = client.get(f"/providers/{park['id']}").get_data(as_text=True)
+    assert "To fix" not in shown
+
+
+def test_imports_are_listed_with_their_date_and_count_and_undone_there(client, directory):
+    imported(client, "Name\nDr One\nDr Two\n", name="first.csv")
+    imported(client, "Name,Phone\nDr Three,no phone\n", name="second.csv")
+    hub = client.get("/import-export/").get_data(as_text=True)
+    listed = text_of(hub.split('id="imports-heading"')[1].split("</section>")[0])
+    when = re.search(r"second\.csv , imported (\w{3} \d+ \w{3} \d{4}, \d\d:\d\d)", listed)
+    assert when, listed
+    assert "second.csv , imported" in listed and "1 provider from 1 row, 1 with a field to fix" \
+        in listed
+    assert "2 providers from 2 rows." in listed
+    assert listed.index("second.csv") < listed.index("first.csv")  # newest first
+    undo = re.findall(r'action="(/import-export/list/undo/[\w-]+)"', hub)
+    assert len(undo) == 2
+    page = client.post(undo[1], data={"next": "imports"}, follow_redirects=True)
+    body = text_of(page.get_data(as_text=True))
+    assert "Moved the 2 imported providers to the trash." in body
+    assert "Undone: its providers are in the trash ." in body
+    assert names(directory) == ["Dr Three"]
+
+
+def test_an_import_cannot_be_undone_once_one_of_its_providers_changed(client, directory):
+    imported(client, "Name\nDr One\nDr Two\n", name="first.csv")
+    one = next(p for p in directory.providers() if p["name"] == "Dr One")
+    hub = client.get("/import-export/").get_data(as_text=True)
+    undo = re.search(r'action="(/import-export/list/undo/[\w-]+)"', hub).group(1)
+    add_call = client.post(f"/providers/{one['id']}/calls")  # a call counts as a change
+    assert add_call.status_code == 302
+    hub = text_of(client.get("/import-export/").get_data(as_text=True))
+    assert ("Can no longer be undone: Dr One has a call since the import. Move providers to "
+            "the trash one by one instead.") in hub
+    page = text_of(client.post(undo, data={"next": "imports"}, follow_redirects=True)
+                   .get_data(as_text=True))
+    assert "That import can no longer be undone: Dr One has a call since the import." in page
+    assert names(directory) == ["Dr One", "Dr Two"]                      # nothing moved
+
+    imported(client, "Name\nDr Three\n", name="second.csv")
+    three = next(p for p in directory.providers() if p["name"] == "Dr Three")
+    values = dict(form_values(client.get(f"/providers/{three['id']}/edit")
+                              .get_data(as_text=True), "provider-form"))
+    client.post(f"/providers/{three['id']}/edit", data=dict(values, city="Salem"))
+    hub = text_of(client.get("/import-export/").get_data(as_text=True))
+    assert re.search(r"Can no longer be undone: Dr Three was changed on \w{3} \d+ \w{3} \d{4}, "
+                     r"after the import\.", hub)

@@ -30,6 +30,8 @@ def test_the_real_lists_load_with_what_the_app_relies_on():
     ('id = "called"', 'id = "to_call"', "has an id twice"),
     ('status = "waiting"', 'status = "vanished"', "moves to an unknown status"),
     ('label = "Psychiatry"', 'label = ""', "without a label"),
+    ('booked."\nends_follow_ups = true', 'booked."\nends_follow_ups = "yes"',
+     "status 'booked': ends_follow_ups must be true or false"),
     ('id = "unknown"\nlabel = "Not known"\n\n# How a provider is paid',
      'id = "not_known"\nlabel = "Not known"\n\n# How a provider is paid',
      r"\[telemedicine\] needs the id 'unknown'"),

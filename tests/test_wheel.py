@@ -22,7 +22,8 @@ VISIT_EVERY_PAGE = textwrap.dedent("""
     app = create_app({"DATA_DIR": tempfile.mkdtemp(), "WTF_CSRF_ENABLED": False})
     client = app.test_client()
     assert client.post("/providers/new", data={"name": "Dr Wheel", "status": "to_call",
-        "telemedicine": "unknown", "payment": "unknown"}).status_code == 302
+        "telemedicine": "unknown", "payment": "unknown",
+        "follow_up_on": "2026-12-07"}).status_code == 302  # its calendar file needs a date
     assert client.post("/providers/1/calls").status_code == 302
     values = {"provider_id": 1, "call_id": 1}
     visited = []

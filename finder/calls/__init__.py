@@ -12,16 +12,16 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 
+from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
                                 single_field_form)
-from finder.calls.screen import fingerprint, render_call_screen
-from finder.interview_fields import field_names
-from finder.lookups import call_or_404, provider_or_404
-from finder.providers.forms import ConfirmForm
-from finder.scoring import score_words
+from finder.calls.screen import asked_words, fingerprint, render_call_screen
+from finder.domain.interview_fields import field_names
+from finder.domain.scoring import score_words
+from finder.domain.words import human_date
+from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
-from finder.services import content, directory
-from finder.storage import StorageError
+from finder.store import StorageError
 
 __all__ = ["bp"]
 
@@ -32,13 +32,13 @@ SAVE_FAILED = ("finder could not save to disk: {error} Your answers are still on
 
 
 @bp.route("/providers/<int:provider_id>/calls", methods=["POST"])
+@replays_form_on_expired_token
 def start(provider_id: int):
     provider_or_404(provider_id)
-    if not ConfirmForm().validate_on_submit():
-        flash("That button had expired. Press Start a call again.")
-        return redirect(url_for("providers.show", provider_id=provider_id))
-    call_id = directory().start_call(provider_id)
-    return redirect(url_for("calls.show", call_id=call_id))
+    if confirmed():
+        call_id = directory().start_call(provider_id)
+        return redirect(url_for("calls.show", call_id=call_id))
+    return redirect(url_for("providers.show", provider_id=provider_id))
 
 
 @bp.route("/calls/<int:call_id>", methods=["GET", "POST"])
@@ -73,10 +73,22 @@ def end(call_id: int):
     provider = directory().provider(call["provider_id"])
     status = (status or content().vocabulary.status_for_outcome(call.get("outcome"))
               or provider.get("status"))
-    directory().end_call(call_id, status, call.get("follow_up_on") or "")
-    label = content().vocabulary.label("statuses", status)
-    flash(f"Call saved. {provider['name']} is now “{label}”.")
+    before = directory().end_call(call_id, status, call.get("follow_up_on") or "")
+    flash(_ended_message(provider["name"], call, before, status))
     return redirect(url_for("providers.show", provider_id=provider["id"]))
+
+
+def _ended_message(name: str, call: dict, before: str | None, status: str) -> str:
+    """What happened when a call ended, in words: how it ended, whether the provider's
+    status changed or stayed, and when to follow up."""
+    vocabulary = content().vocabulary
+    outcome = vocabulary.label("call_outcomes", call.get("outcome")) if call.get("outcome") else ""
+    label = vocabulary.label("statuses", status)
+    moved = f"is now “{label}”" if status != before else f"stays “{label}”"
+    follow_up = (f" Follow up on {human_date(call['follow_up_on'])}."
+                 if call.get("follow_up_on") else "")
+    said = f" ({outcome[0].lower()}{outcome[1:]})" if outcome else ""
+    return f"Call saved{said}. {name} {moved}.{follow_up}"
 
 
 @bp.route("/calls/<int:call_id>/fields", methods=["POST"])
@@ -113,9 +125,10 @@ def _checked_value(checklist, name: str, value: Any) -> Any:
 
 
 @bp.route("/calls/<int:call_id>/delete", methods=["POST"])
+@replays_form_on_expired_token
 def delete(call_id: int):
     call = call_or_404(call_id)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().delete_call(call_id)
         flash({"text": "Removed that call.",
                "undo": url_for("calls.restore", call_id=call_id)})
@@ -123,15 +136,14 @@ def delete(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/restore", methods=["POST"])
+@replays_form_on_expired_token
 def restore(call_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
+    call = call_or_404(call_id, include_deleted=True)
+    if confirmed():
         directory().restore_call(call_id)
-    except LookupError:
-        abort(404)
-    flash("The call is back.")
-    return redirect(url_for("calls.show", call_id=call_id))
+        flash("The call is back.")
+        return redirect(url_for("calls.show", call_id=call_id))
+    return redirect(url_for("providers.show", provider_id=call["provider_id"]))
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -149,22 +161,21 @@ def _save_posted_form(call: dict, checklist):
     """Save each valid field the user changed; return the form, conflicts and any failure."""
     form = interview_form(checklist, content().vocabulary, request.form)
     form.validate()
-    conflicts: dict[str, Any] = {}
     if "csrf_token" in form.errors or g.get("expired_token"):
-        return form, conflicts, None
+        return form, {}, None
     state = _posted_state()
+    edits = [edit for edit in (_posted_edit(form[name], state.get(name))
+                               for name in field_names(checklist)) if edit is not None]
     try:
-        with directory().store.transaction():
-            for name in field_names(checklist):
-                conflict = _save_posted_field(call["id"], form[name], state.get(name))
-                if conflict is not None:
-                    conflicts[name] = conflict
+        saved = directory().edit_call_fields(call["id"], edits)
     except StorageError as error:
-        return form, conflicts, SAVE_FAILED.format(error=error)
+        return form, {}, SAVE_FAILED.format(error=error)
+    conflicts = {name: edit for name, edit in saved.items() if edit.outcome == "conflict"}
     return form, conflicts, None
 
 
-def _save_posted_field(call_id: int, field, drawn: list | None):
+def _posted_edit(field, drawn: list | None) -> tuple[str, Any, int | None] | None:
+    """(name, value, base revision) to save for a valid field the user changed, else None."""
     if field.errors:
         return None
     value = field_value(field)
@@ -173,8 +184,7 @@ def _save_posted_field(call_id: int, field, drawn: list | None):
         if fingerprint(value) == drawn[1]:
             return None  # untouched on this page: leave whatever is stored now
         base_rev = drawn[0]
-    edit = directory().edit_call(call_id, field.name, value, base_rev)
-    return edit if edit.outcome == "conflict" else None
+    return field.name, value, base_rev
 
 
 def _is_rev_and_fingerprint(drawn) -> bool:
@@ -208,4 +218,4 @@ def _standing_payload(provider_id: int) -> dict:
             "verdict_label": checklist.verdict_label(summary.get("verdict", "incomplete"))["label"],
             "percent": summary.get("percent"), "score": score_words(summary),
             "red_flags": len(summary.get("red_flags") or []),
-            "not_asked": summary.get("not_asked")}
+            "not_asked": summary.get("not_asked"), "asked_words": asked_words(summary)}

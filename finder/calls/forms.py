@@ -1,7 +1,7 @@
 """The interview form, built from the checklist a call was filled against.
 
 The form class is built from the checklist data (once per checklist), so a new question in
-data/ needs no code or template change. Field names are those of finder.interview_fields, so
+data/ needs no code or template change. Field names are those of finder.domain.interview_fields, so
 the whole form (no JavaScript) and a single autosaved field are validated the same way.
 """
 
@@ -18,8 +18,8 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, RadioFie
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import Length, Optional
 
-from finder.checklist import Checklist
-from finder.form_choices import as_choices
+from finder.domain.checklist import Checklist
+from finder.form_parts import as_choices
 
 __all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value",
            "single_field_form"]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from finder.checklist import Checklist
 from finder.content.checklist import checklist_from_toml
 from finder.content.checks import ContentError, read_toml
 from finder.content.clinician_brief import clinician_brief_from_toml
@@ -23,7 +22,8 @@ from finder.content.glossary import glossary_from_toml
 from finder.content.resources import resources_from_toml
 from finder.content.sources import sources_from_toml
 from finder.content.vocabulary import Vocabulary, vocabulary_from_toml
-from finder.taper_schedule import TaperData
+from finder.domain.checklist import Checklist
+from finder.domain.taper_schedule import TaperData
 
 __all__ = ["Content", "ContentError", "Vocabulary", "load_content"]
 

@@ -1,10 +1,10 @@
-"""data/checklist.toml: the screening checklist (finder.checklist checks its integrity), with
+"""data/checklist.toml: the screening checklist (finder.domain.checklist checks its integrity), with
 every question, red flag and practical question citing a source that exists."""
 
 from __future__ import annotations
 
-from finder.checklist import Checklist, ChecklistError, checklist_from_data
 from finder.content.checks import citation_problems, raise_if_any
+from finder.domain.checklist import Checklist, ChecklistError, checklist_from_data
 
 __all__ = ["checklist_from_toml"]
 

@@ -1,11 +1,11 @@
 """data/benzodiazepine_equivalents.toml: the dose equivalents and rules the schedule check
-uses (finder.taper_schedule builds and checks them), each citing its sources."""
+uses (finder.domain.taper_schedule builds and checks them), each citing its sources."""
 
 from __future__ import annotations
 
 from finder.content.checks import ContentError, citation_problems, raise_if_any
-from finder.taper_schedule import TaperData, TaperDataError, taper_data_from_dict
-from finder.taper_schedule.common import EQUIVALENTS_FILE as FILENAME
+from finder.domain.taper_schedule import TaperData, TaperDataError, taper_data_from_dict
+from finder.domain.taper_schedule.common import EQUIVALENTS_FILE as FILENAME
 
 __all__ = ["equivalents_from_toml", "FILENAME"]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from finder.checklist import Checklist
 from finder.content.checks import (citation_problems, id_problems, label, raise_if_any,
                                    sentence_problems, table, table_list, text_problems,
                                    unknown_field_problems)
 from finder.content.vocabulary import Vocabulary
+from finder.domain.checklist import Checklist
 
 __all__ = ["resources_from_toml", "APP_PAGES"]
 

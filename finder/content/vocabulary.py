@@ -41,6 +41,11 @@ class Vocabulary:
     def state_choices(self) -> list[tuple[str, str]]:
         return [(s["code"], s["name"]) for s in self.states]
 
+    def statuses_ending_follow_ups(self) -> frozenset[str]:
+        """Statuses after which a provider is no longer called back (`ends_follow_ups`)."""
+        return frozenset(item["id"] for item in self.lists["statuses"]
+                         if item.get("ends_follow_ups"))
+
     def status_for_outcome(self, outcome_id: str) -> str | None:
         """The status a call's outcome moves the provider to."""
         for outcome in self.lists["call_outcomes"]:
@@ -69,6 +74,9 @@ def _problems(data: dict):
         for needed in IDS_THE_CODE_USES.get(name, ()):
             if needed not in ids:
                 yield f"[{name}] needs the id {needed!r}, which finder relies on"
+    for status in data.get("statuses", []):
+        if not isinstance(status.get("ends_follow_ups", False), bool):
+            yield f"status {status.get('id')!r}: ends_follow_ups must be true or false"
     status_ids = {s["id"] for s in data.get("statuses", [])}
     for outcome in data.get("call_outcomes", []):
         if outcome.get("status") not in status_ids:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import datetime as dt
+import re
+import unicodedata
 
-from finder.lookups import provider_or_404
-from finder.presenting import call_labels
-from finder.providers.forms import ConfirmForm, provider_form
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+
+from finder.app_data import content, directory, provider_or_404
+from finder.domain.words import call_labels, plural
+from finder.form_parts import ConfirmForm, confirmed
+from finder.providers.calendar import FollowUp, follow_up_calendar
+from finder.providers.forms import marks_left, provider_form
 from finder.security import replays_form_on_expired_token
-from finder.services import content, directory
 
 __all__ = ["bp"]
 
@@ -49,7 +55,10 @@ def edit(provider_id: int):
     provider = provider_or_404(provider_id)
     form = provider_form(content().vocabulary, provider if request.method == "GET" else None)
     if form.validate_on_submit():
-        directory().update_provider(provider_id, form.record())
+        fields = form.record()
+        if provider.get("to_fix"):
+            fields["to_fix"] = marks_left(provider["to_fix"], fields, form.clear_to_fix.data)
+        directory().update_provider(provider_id, fields)
         flash(f"Saved {form.name.data.strip()}.")
         return redirect(url_for("providers.show", provider_id=provider_id))
     return render_template("providers/form.html", form=form, provider=provider), \
@@ -60,20 +69,20 @@ def edit(provider_id: int):
 @replays_form_on_expired_token
 def delete(provider_id: int):
     provider = provider_or_404(provider_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if confirmed():
         directory().trash_provider(provider_id)
         flash({"text": f"Moved {provider['name']} and their calls to the trash.",
                "undo": url_for("providers.restore", provider_id=provider_id)})
         return redirect(url_for("shortlist.index"))
-    return render_template("providers/delete.html", provider=provider, form=form,
+    return render_template("providers/delete.html", provider=provider, form=ConfirmForm(),
                            calls=directory().calls_for(provider_id))
 
 
 @bp.route("/<int:provider_id>/restore", methods=["POST"])
+@replays_form_on_expired_token
 def restore(provider_id: int):
     provider = provider_or_404(provider_id, include_deleted=True)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().restore_provider(provider_id)
         flash(f"Brought back {provider['name']}.")
     return redirect(url_for("providers.show", provider_id=provider_id))
@@ -88,22 +97,22 @@ def trash():
 @bp.route("/trash/empty", methods=["GET", "POST"])
 @replays_form_on_expired_token
 def empty_trash():
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if confirmed():
         count = directory().empty_trash()
-        flash(f"Deleted {count} provider{'s' * (count != 1)} for good.")
+        flash(f"Deleted {plural(count, 'provider')} for good.")
         return redirect(url_for("providers.trash"))
-    return render_template("providers/empty_trash.html", form=form,
+    return render_template("providers/empty_trash.html", form=ConfirmForm(),
                            providers=directory().trashed_providers())
 
 
 @bp.route("/<int:provider_id>/red-flags/<flag_id>/clear", methods=["POST"])
+@replays_form_on_expired_token
 def clear_red_flag(provider_id: int, flag_id: str):
     provider_or_404(provider_id)
     flag = content().checklist.red_flags.get(flag_id)
     if flag is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().clear_red_flag(provider_id, flag_id)
         flash({"text": f"Cleared the red flag “{flag['label']}”.",
                "undo": url_for("providers.unclear_red_flag", provider_id=provider_id,
@@ -112,11 +121,61 @@ def clear_red_flag(provider_id: int, flag_id: str):
 
 
 @bp.route("/<int:provider_id>/red-flags/<flag_id>/unclear", methods=["POST"])
+@replays_form_on_expired_token
 def unclear_red_flag(provider_id: int, flag_id: str):
     provider_or_404(provider_id)
     if flag_id not in content().checklist.red_flags:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().unclear_red_flag(provider_id, flag_id)
         flash("The red flag counts again.")
     return redirect(url_for("providers.show", provider_id=provider_id))
+
+
+# -- follow-ups in the user's own calendar ---------------------------------------------------
+
+
+@bp.route("/<int:provider_id>/follow-up.ics")
+def follow_up_ics(provider_id: int):
+    """The provider's follow-up date as a calendar event to download."""
+    provider = provider_or_404(provider_id)
+    follow_up = _follow_up(provider)
+    if follow_up is None:
+        abort(404, description=f"{provider['name']} has no follow-up date yet. Set one with "
+                               "Edit details, or when you end a call.")
+    return _calendar_download([follow_up], f"finder-call-back-{_file_word(provider['name'])}.ics")
+
+
+@bp.route("/follow-ups.ics")
+def follow_ups_ics():
+    """Every follow-up still to make (the call-back list, now and to come) as one file."""
+    follow_ups = [found for found in map(_follow_up, directory().follow_ups()) if found]
+    return _calendar_download(follow_ups, "finder-call-backs.ics")
+
+
+def _follow_up(provider: dict) -> FollowUp | None:
+    """What the calendar event says of a provider: the phone and what is still to ask (the
+    questions not asked yet and what to ask again), nothing of the notes."""
+    try:
+        on = dt.date.fromisoformat(provider.get("follow_up_on") or "")
+    except ValueError:
+        return None
+    checklist = content().checklist
+    standing = directory().standing(provider["id"])
+    to_ask = [checklist.questions[question_id]["ask"] for question_id in standing.not_asked
+              if question_id in checklist.questions] + standing.follow_ups
+    return FollowUp(provider["id"], provider.get("created_at") or "", provider["name"],
+                    provider.get("phone") or "", on, tuple(to_ask))
+
+
+def _calendar_download(follow_ups: list[FollowUp], filename: str) -> Response:
+    body = follow_up_calendar(follow_ups, dt.datetime.now(dt.timezone.utc))
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _file_word(name: str) -> str:
+    """'Dr Rosa Müller' -> 'dr-rosa-muller': a file name every system accepts."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "provider"

@@ -7,13 +7,13 @@ import re
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from finder.form_choices import as_choices
+from finder.form_parts import as_choices
 
-__all__ = ["ProviderForm", "ConfirmForm", "provider_form", "normalise_website", "parse_tags"]
+__all__ = ["ProviderForm", "provider_form", "normalise_website", "parse_tags", "marks_left"]
 
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-.\s/x]*(ext\.?\s*[0-9]+)?$", re.IGNORECASE)
 MAX_TAGS = 20
@@ -89,6 +89,8 @@ class ProviderForm(FlaskForm):
                              render_kw={"autocomplete": "off"})
     tags = StringField("Your tags", validators=[Optional(), Length(max=600), _tags])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=20000)])
+    # Shown only for a provider with fields marked "to fix" by an import.
+    clear_to_fix = BooleanField("Clear the “to fix” marks, even for a field left empty")
 
     def set_choices(self, vocabulary) -> None:
         unknown = [("", "Not known")]
@@ -114,6 +116,15 @@ class ProviderForm(FlaskForm):
         return data
 
 
+def marks_left(marks: dict, saved: dict, clear_all: bool) -> dict:
+    """The "to fix" marks an import left that a saved edit does not settle: a mark goes once
+    its field holds something, or when the user clears every mark."""
+    if clear_all:
+        return {}
+    return {name: mark for name, mark in marks.items()
+            if saved.get(name) in (None, "", [], "unknown")}
+
+
 def provider_form(vocabulary, record: dict | None = None, **kwargs) -> ProviderForm:
     """A provider form with its choices, filled from a stored record when given."""
     data = None
@@ -131,7 +142,3 @@ def _date_or_none(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only its token, for confirm and undo buttons."""

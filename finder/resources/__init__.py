@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from finder.services import content
+from finder.app_data import content
 
 __all__ = ["bp"]
 

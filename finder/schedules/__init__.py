@@ -1,7 +1,7 @@
 """Schedule check: lay out a taper a clinician proposed, show its shape beside a
 share-of-current-dose curve, and keep it with the call where it was proposed.
 
-The arithmetic is finder.taper_schedule's and the chart finder.schedule_chart's; this
+The arithmetic is finder.domain.taper_schedule's and the chart finder.domain.schedule_chart's; this
 blueprint reads the form, keeps the inputs with a call, and offers to tick the red flag a
 fixed-mg schedule is evidence for. Every page says it is arithmetic, not a taper plan.
 """
@@ -12,17 +12,16 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from finder.interview_fields import parse_field, read_field
-from finder.lookups import call_or_404
-from finder.presenting import call_labels
-from finder.providers.forms import ConfirmForm
+from finder.app_data import call_or_404, content, directory
+from finder.domain.interview_fields import parse_field, read_field
+from finder.domain.schedule_inputs import InputError, proposal_from_inputs
+from finder.domain.taper_schedule import TaperData
+from finder.domain.words import call_labels
+from finder.form_parts import confirmed
 from finder.schedules.forms import schedule_form
-from finder.schedules.presenting import ScheduleView, schedule_view
-from finder.schedules.proposals import InputError, proposal_from_inputs
+from finder.schedules.schedule_view import ScheduleView, schedule_view
 from finder.security import replays_form_on_expired_token, safe_next
-from finder.services import content, directory
-from finder.storage import StorageError
-from finder.taper_schedule import TaperData
+from finder.store import StorageError
 
 __all__ = ["bp", "taper_data", "attached_schedule", "AttachedSchedule"]
 
@@ -134,9 +133,10 @@ def for_call(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/schedule/remove", methods=["POST"])
+@replays_form_on_expired_token
 def detach(call_id: int):
     call_or_404(call_id)
-    if _confirmed():
+    if confirmed():
         directory().detach_schedule(call_id)
         flash({"text": "Took the schedule off this call.",
                "undo": url_for("schedules.undo_change", call_id=call_id)})
@@ -144,9 +144,10 @@ def detach(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/schedule/undo", methods=["POST"])
+@replays_form_on_expired_token
 def undo_change(call_id: int):
     call_or_404(call_id)
-    if _confirmed():
+    if confirmed():
         if directory().restore_previous_schedule(call_id):
             flash("The schedule on this call is back as it was.")
         else:
@@ -155,10 +156,11 @@ def undo_change(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/schedule/red-flag", methods=["POST"])
+@replays_form_on_expired_token
 def tick_red_flag(call_id: int):
     call = call_or_404(call_id)
     back = _back(call_id, request.form.get("next"))
-    if not _confirmed():
+    if not confirmed():
         return redirect(back)
     attached = attached_schedule(call)
     if attached is None or attached.red_flag is None:
@@ -178,9 +180,10 @@ def tick_red_flag(call_id: int):
 
 
 @bp.route("/calls/<int:call_id>/schedule/red-flag/undo", methods=["POST"])
+@replays_form_on_expired_token
 def untick_red_flag(call_id: int):
     call_or_404(call_id)
-    if _confirmed():
+    if confirmed():
         outcome = directory().untick_red_flag_with_evidence(call_id)
         flash({"undone": "The red flag is unticked again, and its note is as it was.",
                "changed": "The red flag or its note was changed after it was ticked, so "
@@ -190,14 +193,6 @@ def untick_red_flag(call_id: int):
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def _confirmed() -> bool:
-    """A confirm or undo button's token is valid; otherwise say so (nothing changes)."""
-    if ConfirmForm().validate_on_submit():
-        return True
-    flash("That button had expired, so nothing was changed. Press it again.")
-    return False
 
 
 def _back(call_id: int, target: str | None) -> str:

@@ -1,7 +1,7 @@
 """The schedule form: the drug, the starting dose, and what the clinician proposed, entered
 as a rule chosen from lists, as the sentence they said, or as a list of doses.
 
-Numbers are text fields, not number inputs: finder.taper_schedule reads them and explains
+Numbers are text fields, not number inputs: finder.domain.taper_schedule reads them and explains
 what is wrong (a decimal comma, a unit typed in, a zero), which a browser's number input
 would hide or refuse without a word. The arithmetic checks run after the field checks and
 put each message on the field it concerns.
@@ -15,10 +15,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from finder.form_choices import as_choices
-from finder.schedules.proposals import (MODES, InputError, inputs_to_keep,
+from finder.domain.schedule_inputs import (MODES, InputError, inputs_to_keep,
                                         proposal_from_inputs)
-from finder.taper_schedule import TaperData
+from finder.domain.taper_schedule import TaperData
+from finder.form_parts import as_choices
 
 __all__ = ["ScheduleForm", "schedule_form", "UNIT_CHOICES", "INTERVAL_CHOICES"]
 

@@ -1,62 +1,125 @@
-"""The shortlist: every provider, filtered, searched and sorted from the query string."""
+"""The shortlist: every provider, filtered, searched, sorted and paged from the query string."""
 
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from finder.providers.forms import ConfirmForm
-from finder.services import content, directory, verdict_names
+from finder.app_data import content, directory, verdict_names
+from finder.domain.shortlist_filters import (DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS,
+                                             ShortlistQuery, build_filters, run_query,
+                                             whole_number)
+from finder.form_parts import confirmed
+from finder.security import replays_form_on_expired_token
 from finder.shortlist.rows import shortlist_rows
-from finder.shortlist_filters import SORTS, ShortlistQuery, build_filters, run_query
 
-__all__ = ["bp", "shortlist_view", "COMPARE_MIN", "COMPARE_MAX"]
+__all__ = ["bp", "shortlist_view", "shortlist_records", "PAGING_KEYS", "COMPARE_MIN", "COMPARE_MAX"]
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
+# Query-string keys that choose a page, not which providers: printing and the CSV leave
+# them out, since they cover every matching provider.
+PAGING_KEYS = ("page", "per_page")
+# The call-back list at the top shows the first few; a link shows them all as a view.
+DUE_SHOWN = 8
 
 bp = Blueprint("shortlist", __name__)
 
 
-def shortlist_view(args, rows: list[dict] | None = None):
-    """The providers the query string asks for, with filters, counts and a description.
-    Shared by the page, its printed report and its CSV export. `rows`, when given, are the
+def shortlist_view(args, entries: list | None = None):
+    """The providers the query string asks for (every match, in order, as ShortlistEntry
+    rows), with filters, counts and a description. `entries`, when given, are the
     providers not in the trash, already read."""
-    rows = directory().providers() if rows is None else rows
-    tags = {tag for row in rows for tag in row.get("tags") or []}
+    entries = directory().shortlist_entries()[0] if entries is None else entries
+    tags = set(chain.from_iterable(entry.tags for entry in entries))
     filters = build_filters(content().vocabulary, verdict_names(), dt.date.today(), tags)
     query = ShortlistQuery.parse(args.getlist, filters)
-    return filters, query, run_query(rows, filters, query)
+    return filters, query, run_query(entries, filters, query)
+
+
+def shortlist_records(args):
+    """The view the query string asks for and the full record of every provider in it, in
+    its order, read at one moment: for the printed report and the CSV."""
+    with directory().reading():
+        _, _, view = shortlist_view(args)
+        return view, directory().providers_in_order([entry.id for entry in view.rows])
 
 
 @bp.route("/")
 def index():
-    records = directory().provider_records()
-    everyone = [p for p in records if not p.get("deleted_at")]
-    filters, query, view = shortlist_view(request.args, everyone)
+    if "first_row" in request.args:  # the page size changed: keep the same rows in view
+        return redirect(_page_with_row(request.args))
     today = dt.date.today().isoformat()
-    due = sorted((p for p in everyone
-                  if p.get("follow_up_on") and p["follow_up_on"] <= today
-                  and p.get("status") not in ("ruled_out", "booked")),
-                 key=lambda p: p["follow_up_on"])
+    with directory().reading():  # one moment's data on the whole page
+        entries, trashed = directory().shortlist_entries()
+        filters, query, view = shortlist_view(request.args, entries)
+        due, verdict_changes = directory().due_entries(today), directory().verdict_changes()
+    page = view.page(query.page, query.per_page)
+    view_args = _view_args(request.args)
+    return render_template(
+        "shortlist/index.html", filters=filters, query=query, view=view, page=page,
+        rows=_rows_to_show(page.rows), sorts=SORTS, today=today, trashed=trashed,
+        due=due, due_shown=DUE_SHOWN, all_due=_all_due_url(),
+        pages=_page_links(view_args, page), page_sizes=_page_sizes(query.per_page),
+        default_page_size=DEFAULT_PAGE_SIZE, remove_links=_remove_links(filters, query),
+        ticked=set(request.args.getlist("id")), view_args=view_args,
+        all_rows_args=_without_paging(view_args), verdict_changes=verdict_changes)
+
+
+def _rows_to_show(entries):
     link_base = url_for("providers.show", provider_id=0)[:-1]  # one url_for, not one per row
-    rows = shortlist_rows(view.rows, content().vocabulary, verdict_names(),
+    return shortlist_rows(entries, content().vocabulary, verdict_names(),
                           lambda provider_id: f"{link_base}{provider_id}")
-    return render_template("shortlist/index.html", filters=filters, query=query, view=view,
-                           rows=rows, due=due, sorts=SORTS,
-                           remove_links=_remove_links(filters, query),
-                           today=today, ticked=set(request.args.getlist("id")),
-                           view_args=_view_args(request.args),
-                           trashed=len(records) - len(everyone),
-                           verdict_changes=directory().verdict_changes())
+
+
+def _all_due_url() -> str:
+    return _url([("follow_up", "due")], ShortlistQuery({}, "", "follow_up"))
+
+
+def _page_with_row(args: MultiDict) -> str:
+    """The address of the page, at the page size asked for, that holds the row the page
+    size was changed from ("first_row"), so that changing it keeps that row in view."""
+    per_page = ShortlistQuery.parse(args.getlist, []).per_page
+    first_row = whole_number(args.getlist("first_row"), 1, None, 1)
+    view_args = [(k, v) for k, v in _view_args(args) if k not in ("first_row", "page")]
+    page = (first_row - 1) // per_page + 1
+    if page > 1:
+        view_args.append(("page", str(page)))
+    return url_for("shortlist.index") + ("?" + urlencode(view_args) if view_args else "")
+
+
+def _page_sizes(current: int) -> list[int]:
+    """The page sizes to offer: the usual ones, and the address's own if it is another."""
+    return sorted(set(PAGE_SIZES) | {current})
+
+
+def _page_links(view_args: list[tuple[str, str]], page) -> dict[str, str | None]:
+    """The addresses of the first, previous, next and last pages (None where there is no
+    such page, or it is this one), keeping the view and the page size."""
+    base = [(k, v) for k, v in view_args if k != "page"]
+
+    def link(number: int) -> str | None:
+        if number == page.number or not 1 <= number <= page.count:
+            return None
+        args = base + ([("page", str(number))] if number > 1 else [])
+        return url_for("shortlist.index") + ("?" + urlencode(args) if args else "")
+
+    return {"first": link(1), "previous": link(page.number - 1),
+            "next": link(page.number + 1), "last": link(page.count)}
+
+
+def _without_paging(view_args: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in view_args if k not in PAGING_KEYS]
 
 
 @bp.route("/verdict-changes/hide", methods=["POST"])
+@replays_form_on_expired_token
 def hide_verdict_changes():
     """Hide the note of verdicts the corrected rules changed (undoable)."""
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().hide_verdict_changes()
         flash({"text": "The note about changed verdicts is hidden.",
                "undo": url_for("shortlist.show_verdict_changes")})
@@ -64,8 +127,9 @@ def hide_verdict_changes():
 
 
 @bp.route("/verdict-changes/show", methods=["POST"])
+@replays_form_on_expired_token
 def show_verdict_changes():
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         directory().hide_verdict_changes(False)
     return redirect(url_for("shortlist.index"))
 
@@ -155,4 +219,6 @@ def _url(args: list[tuple[str, str]], query, search: bool = True) -> str:
         args = args + [("q", query.search)]
     if query.sort != "score":
         args = args + [("sort", query.sort)]
+    if query.per_page != DEFAULT_PAGE_SIZE:
+        args = args + [("per_page", str(query.per_page))]
     return url_for("shortlist.index") + ("?" + urlencode(args) if args else "")

@@ -1,21 +1,14 @@
-"""Shortlist rows ready to show: labels looked up, dates put in words and text escaped once,
-in Python.
-
-A shortlist can hold thousands of providers; doing this in the template, expression by
-expression, cost more than filtering, counting and sorting together. Every text field of a
-ShortlistRow is HTML-escaped here, so the template can print the rows without escaping
-again (see the autoescape block in templates/shortlist/index.html).
-"""
+"""Shortlist rows ready to show: labels looked up and dates put in words, in Python, for the
+rows of one page (the template escapes them as it prints them, like any other text)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from html import escape
-
-from finder.presenting import human_date, human_datetime
-from finder.scoring import score_words
+from finder.domain.scoring import score_words
+from finder.domain.shortlist_entries import ShortlistEntry
+from finder.domain.words import human_datetime, short_date
 
 __all__ = ["ShortlistRow", "shortlist_rows"]
 
@@ -27,7 +20,7 @@ class ShortlistRow:
     name: str
     practice: str
     specialty: str
-    tags: list[str]
+    tags: tuple[str, ...]
     verdict: str
     verdict_label: str
     score: str
@@ -37,40 +30,33 @@ class ShortlistRow:
     where: str
     video: str
     last_contact: str
+    last_contact_in_full: str
 
 
-def shortlist_rows(records: list[dict], vocabulary, verdict_names: dict[str, str],
+def shortlist_rows(entries: list[ShortlistEntry], vocabulary, verdict_names: dict[str, str],
                    link_for: Callable[[int], str]) -> list[ShortlistRow]:
-    """One ShortlistRow per provider record, in the same order."""
-    specialties = {k: _text(v) for k, v in vocabulary.choices("specialties")}
-    statuses = {k: _text(v) for k, v in vocabulary.choices("statuses")}
-    verdict_names = {k: _text(v) for k, v in verdict_names.items()}
-    return [_row(record, specialties, statuses, verdict_names, link_for) for record in records]
+    """One ShortlistRow per entry, in the same order."""
+    specialties = dict(vocabulary.choices("specialties"))
+    statuses = dict(vocabulary.choices("statuses"))
+    return [_row(entry, specialties, statuses, verdict_names, link_for) for entry in entries]
 
 
-def _row(record, specialties, statuses, verdict_names, link_for) -> ShortlistRow:
-    standing = record.get("standing") or {}
-    verdict = standing.get("verdict") or "incomplete"
-    percent = standing.get("percent")
+def _row(entry: ShortlistEntry, specialties, statuses, verdict_names, link_for) -> ShortlistRow:
     video = ""
-    if record.get("telemedicine") == "yes":
-        states = ", ".join(record.get("telemedicine_states") or [])
+    if entry.telemedicine == "yes":
+        states = ", ".join(entry.telemedicine_states)
         video = f"Video: {states}" if states else "Video"
+    standing = {"verdict": entry.verdict, "percent": entry.percent, "asked": entry.asked,
+                "questions": entry.questions}
+    scored = entry.percent is not None or entry.asked
     return ShortlistRow(
-        id=int(record["id"]), href=_text(link_for(record["id"])),
-        name=_text(record.get("name")), practice=_text(record.get("practice")),
-        specialty=specialties.get(record.get("specialty"), ""),
-        tags=[_text(tag) for tag in record.get("tags") or []], verdict=_text(verdict),
-        verdict_label=verdict_names.get(verdict) or _text(verdict),
-        score=_text(score_words(standing, short=True)) if percent is not None or standing.get("asked")
-        else "–",
-        red_flags=len(standing.get("red_flags") or []),
-        status=statuses.get(record.get("status")) or _text(record.get("status")),
-        follow_up=_text(human_date(record.get("follow_up_on"))),
-        where=_text(", ".join(p for p in (record.get("city"), record.get("state")) if p)),
-        video=_text(video),
-        last_contact=_text(human_datetime(standing.get("last_call_at")) or "–"))
-
-
-def _text(value) -> str:
-    return escape(str(value or ""))
+        id=entry.id, href=link_for(entry.id), name=entry.name, practice=entry.practice,
+        specialty=specialties.get(entry.specialty, ""), tags=entry.tags,
+        verdict=entry.verdict, verdict_label=verdict_names.get(entry.verdict) or entry.verdict,
+        score=score_words(standing, short=True) if scored else "–",
+        red_flags=entry.red_flags,
+        status=statuses.get(entry.status) or entry.status,
+        follow_up=short_date(entry.follow_up_on),
+        where=", ".join(p for p in (entry.city, entry.state) if p), video=video,
+        last_contact=short_date(entry.last_call_at) or "–",
+        last_contact_in_full=human_datetime(entry.last_call_at))

@@ -197,15 +197,44 @@
     if (!retryTimer) { statusText.textContent = "Saving…"; }
   }
 
+  // The line at the top says, after every save, what the verdict is and what is still
+  // open, in the words the server used for the page.
   function showStanding(standing) {
     var label = document.getElementById("live-verdict-label");
     if (label) { label.textContent = standing.verdict_label; }
     var score = document.getElementById("live-verdict-score");
     if (score) { score.textContent = standing.score; }
+    var asked = document.getElementById("live-verdict-asked");
+    if (asked && typeof standing.asked_words === "string") { asked.textContent = standing.asked_words; }
     var flags = document.getElementById("live-verdict-flags");
     if (flags && typeof standing.red_flags === "number") {
       flags.textContent = standing.red_flags ?
-        ", " + standing.red_flags + " red flag" + (standing.red_flags === 1 ? "" : "s") : "";
+        standing.red_flags + " red flag" + (standing.red_flags === 1 ? "" : "s") : "no red flags yet";
+    }
+  }
+
+  // Each folded group of practical questions counts its answers ("2 of 6 answered"): one
+  // given on this call, or known from an earlier one.
+  function countPracticalAnswers() {
+    Array.prototype.forEach.call(form.querySelectorAll(".practical-group"), function (group) {
+      var count = group.querySelector(".practical-group__count");
+      if (!count) { return; }
+      var questions = group.querySelectorAll(".practical");
+      var answered = Array.prototype.filter.call(questions, function (question) {
+        if (question.getAttribute("data-known") === "yes") { return true; }
+        var input = question.querySelector("[name^='practical-']");
+        var value = input && readValue(input.name);
+        return Array.isArray(value) ? value.length > 0 : Boolean(value);
+      }).length;
+      count.textContent = answered + " of " + questions.length + " answered";
+    });
+  }
+
+  // A red flag's "What was said" stays open while it holds words, even when unticked.
+  function markNotedFlag(target) {
+    var flag = target.closest(".flag");
+    if (flag && target.tagName === "TEXTAREA") {
+      flag.classList.toggle("flag--noted", target.value.trim() !== "");
     }
   }
 
@@ -251,10 +280,13 @@
     var question = event.target.closest(".question");
     var open = question && name && name.indexOf("answer-") === 0 && question.querySelector(".still-open");
     if (open) { open.hidden = true; }
+    if (name && name.indexOf("practical-") === 0) { countPracticalAnswers(); }
   });
 
   form.addEventListener("input", function (event) {
     var target = event.target;
+    markNotedFlag(target);
+    if (target.name && target.name.indexOf("practical-") === 0) { countPracticalAnswers(); }
     if (!target.name || !state[target.name] || target.getAttribute("data-autosave") !== "input") { return; }
     clearTimeout(typingTimers[target.name]);
     typingTimers[target.name] = setTimeout(function () { enqueue(target.name); }, 700);
@@ -309,6 +341,7 @@
 
   var stops = Array.prototype.slice.call(
     document.querySelectorAll(".question, #red-flags, #practical, #end-call"));
+  var endStop = stops.indexOf(document.getElementById("end-call"));
   var current = -1;  // before the first question: the first J goes to question 1
 
   function stopIndexOf(element) {
@@ -316,12 +349,48 @@
     return -1;
   }
 
+  // On screen: not in a folded details element (whose content Chromium keeps laid out but
+  // hidden, so only checkVisibility tells), nor hidden.
+  function shown(element) {
+    if (element.checkVisibility) { return element.checkVisibility(); }
+    return element.getClientRects().length > 0;
+  }
+
+  // The control a stop starts at: its chosen answer, else its first control on screen (in
+  // a folded group, the line that opens it).
+  function firstControl(stop) {
+    var first = function (selector) {
+      return Array.prototype.filter.call(stop.querySelectorAll(selector), shown)[0];
+    };
+    return first("input:checked") || first("input, textarea, select") || first("summary");
+  }
+
   function goTo(index) {
     current = Math.max(0, Math.min(stops.length - 1, index));
     var stop = stops[Math.max(current, 0)];
-    var target = stop.querySelector("input:checked") || stop.querySelector("input, textarea, select");
+    var target = firstControl(stop);
     stop.scrollIntoView({block: "start"});
     (target || stop).focus({preventScroll: true});
+  }
+
+  // "End the call" in the bar at the top (and the E key) goes to how the call ended.
+  var endLink = document.getElementById("go-to-end");
+  if (endLink && endStop !== -1) {
+    endLink.addEventListener("click", function (event) {
+      event.preventDefault();
+      goTo(endStop);
+    });
+  }
+
+  // Notes for the stop in view; a folded note box is opened first.
+  function focusNotes(stop) {
+    var notes = stop.querySelector("textarea");
+    if (!notes) { return false; }
+    for (var folded = notes.closest("details"); folded; folded = folded.parentNode.closest("details")) {
+      folded.open = true;
+    }
+    notes.focus();
+    return true;
   }
 
   function isTyping(element) {
@@ -361,9 +430,10 @@
       event.preventDefault(); goTo(current - 1);
     } else if (key === "f") {
       event.preventDefault(); goTo(stops.indexOf(document.getElementById("red-flags")));
+    } else if (key === "e" && endStop !== -1) {
+      event.preventDefault(); goTo(endStop);
     } else if (key === "n" && stop) {
-      var notes = stop.querySelector("textarea");
-      if (notes) { event.preventDefault(); notes.focus(); }
+      if (focusNotes(stop)) { event.preventDefault(); }
     }
   });
 }());

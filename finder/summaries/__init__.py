@@ -1,7 +1,8 @@
 """Printable pages: a provider's scored summary, the shortlist report, the blank checklist for
-calls on paper, the clinician brief and the medication timeline; each also as a PDF.
+calls on paper and the clinician brief; each also as a PDF. (The medication timeline, also
+printable, is its own blueprint: finder.timeline.)
 
-Every page is built once as a `Printable` (finder.summaries.printing) and served both as HTML
+Every page is built once as a `Printable` (finder.printing) and served both as HTML
 for the browser's Print and as a PDF download made from that same HTML.
 """
 
@@ -12,11 +13,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 
-from finder.lookups import provider_or_404
-from finder.presenting import call_labels
-from finder.services import content, directory
-from finder.shortlist import shortlist_view
-from finder.summaries.printing import Printable, printable
+from finder.app_data import content, directory, provider_or_404
+from finder.domain.words import call_labels
+from finder.printing import Printable, printable
+from finder.shortlist import PAGING_KEYS, shortlist_records
 
 __all__ = ["bp", "sources_cited", "short_call_names", "checklist_sources", "report_rows"]
 
@@ -99,11 +99,12 @@ def checklist() -> Printable:
 def shortlist() -> Printable:
     """The shortlist as filtered on screen, as a ranked table."""
     args = request.args.copy()
-    args.poplist("paper")
-    _, _, view = shortlist_view(args)
+    for key in ("paper", *PAGING_KEYS):  # the report covers every page
+        args.poplist(key)
+    view, records = shortlist_records(args)
     current = content().checklist
     return Printable("summaries/shortlist.html", dict(
-        view=view, rows=report_rows(view.rows), query_string=_query_string(args),
+        view=view, rows=report_rows(records), query_string=_query_string(args),
         cited=checklist_sources(current), checklist_version=current.version,
         printed_on=_today()),
         ["shortlist"])
@@ -120,6 +121,3 @@ def report_rows(rows: list[dict]) -> list[dict]:
 
 def _query_string(args) -> str:
     return urlencode(list(args.items(multi=True)))
-
-
-from finder.summaries import timeline  # noqa: E402,F401  (registers the timeline pages)

@@ -10,15 +10,17 @@ import secrets
 from flask import (Blueprint, Response, abort, current_app, flash, redirect,
                    render_template, request, stream_with_context, url_for)
 
-from finder.providers.forms import ConfirmForm
+from finder.app_data import content, directory, verdict_names
+from finder.domain.words import human_datetime, plural
+from finder.form_parts import ConfirmForm, confirmed
 from finder.security import replays_form_on_expired_token
-from finder.services import content, directory, services, verdict_names
-from finder.shortlist import shortlist_view
-from finder.storage import DamagedDataError, read_data_file
+from finder.shortlist import shortlist_records
+from finder.store import DamagedDataError, backup_made_at, read_data_file
 from finder.transfer import data_file, pending
 from finder.transfer.columns import IGNORE, TARGET_LABELS, guess_mapping, mapping_problems
 from finder.transfer.forms import (DataFileUploadForm, ListUploadForm, column_field_name,
                                    mapping_form)
+from finder.transfer.imports import imported_list, imported_lists
 from finder.transfer.review import review_rows
 from finder.transfer.shortlist_csv import Words, shortlist_csv_chunks
 from finder.transfer.spreadsheet import MAX_ROWS as CSV_MAX_ROWS
@@ -52,12 +54,14 @@ def index():
 
 
 def _hub(list_form=None, data_form=None, status: int = 200):
-    providers = directory().providers()
+    providers, trashed = directory().providers_and_trash()
     return render_template("transfer/index.html",
                            list_form=list_form or ListUploadForm(),
                            data_form=data_form or DataFileUploadForm(),
                            provider_count=len(providers),
-                           max_rows=f"{CSV_MAX_ROWS:,}"), status
+                           imports=imported_lists(providers + trashed,
+                                                  directory().providers_with_calls()),
+                           form=ConfirmForm(), max_rows=f"{CSV_MAX_ROWS:,}"), status
 
 
 # -- exports ------------------------------------------------------------------------------
@@ -65,14 +69,15 @@ def _hub(list_form=None, data_form=None, status: int = 200):
 
 @bp.route("/shortlist.csv", endpoint="shortlist_csv")
 def shortlist_csv_download():
-    """The shortlist view named by the query string, as on screen, as a spreadsheet."""
-    _, _, view = shortlist_view(request.args)
+    """The shortlist view named by the query string, as on screen (every page), as a
+    spreadsheet."""
+    _, records = shortlist_records(request.args)
     checklist = content().checklist
     words = Words(content().vocabulary,
                   verdict_names(checklist),
                   {f["id"]: f["label"] for f in checklist.data["red_flags"]})
     # Streamed, like the shortlist page: thousands of rows need not sit in memory at once.
-    return _download(stream_with_context(shortlist_csv_chunks(view.rows, words)),
+    return _download(stream_with_context(shortlist_csv_chunks(records, words)),
                      "text/csv; charset=utf-8",
                      f"finder-shortlist-{dt.date.today().isoformat()}.csv")
 
@@ -80,7 +85,8 @@ def shortlist_csv_download():
 @bp.route("/finder-data.json")
 def data_json():
     """Everything — providers, calls, checklists, settings — as one file."""
-    content = data_file.export_bytes(services().store.tables())
+    # Streamed from the records as they are (no copy): memory stays near its steady level.
+    content = data_file.export_chunks(directory().tables_to_export())
     stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
     return _download(content, "application/json", f"finder-data-{stamp}.json")
 
@@ -121,40 +127,45 @@ def restore_preview(token: str):
     except data_file.DataFileProblem as problem:  # this finder changed since the upload
         pending.discard(_data_dir(), token, "json")
         abort(400, description=str(problem))
-    form = ConfirmForm()
-    if form.validate_on_submit():
+    if confirmed():
         try:
-            kept = data_file.restore(services().store, directory(), tables)
+            kept = data_file.restore(directory(), tables)
         except data_file.DataFileProblem as problem:
             abort(400, description=str(problem))
         name = pending.original_name(_data_dir(), token, "json")
         pending.discard(_data_dir(), token, "json")
-        flash({"text": f"Restored {_count(summary.providers, 'provider')} and "
-                       f"{_count(summary.calls, 'call')} from {name or 'the file'}. Your data "
-                       f"from before are kept in the backup {kept.name}.",
+        flash({"text": f"Restored {plural(summary.providers, 'provider')} and "
+                       f"{plural(summary.calls, 'call')} from {name or 'the file'}. Your data "
+                       f"from before are kept in {_backup_in_words(kept.name)}.",
                "undo": url_for("transfer.undo_restore", backup=kept.name)})
         return redirect(url_for("shortlist.index"))
-    current = data_file.summarise(services().store.tables())
-    return render_template("transfer/restore_preview.html", form=form, summary=summary,
-                           current=current,
-                           name=pending.original_name(_data_dir(), token, "json")), \
-        400 if form.errors else 200
+    current = data_file.summarise(directory().tables())
+    return render_template("transfer/restore_preview.html", form=ConfirmForm(),
+                           summary=summary, current=current,
+                           name=pending.original_name(_data_dir(), token, "json"))
+
+
+def _backup_in_words(name: str) -> str:
+    """'a backup from Mon 30 Nov 2026, 21:40' (local time) rather than the file's name."""
+    made = backup_made_at(name)
+    return f"a backup from {human_datetime(made.isoformat())}" if made else "a backup"
 
 
 BACKUP_NAME = re.compile(r"^finder-[0-9-]+-before-replace\.json$")
 
 
 @bp.route("/restore/undo/<backup>", methods=["POST"])
+@replays_form_on_expired_token
 def undo_restore(backup: str):
     """Put back the data a restore replaced (that restore is itself backed up first)."""
-    path = services().store.backup_folder / backup
-    if not BACKUP_NAME.match(backup) or not path.exists():
-        abort(404, description="That backup is no longer there (finder keeps the newest 14). "
-                               "Your data are unchanged.")
-    if ConfirmForm().validate_on_submit():
+    path = directory().backup_file(backup) if BACKUP_NAME.match(backup) else None
+    if path is None:
+        abort(404, description="That backup is no longer there (finder keeps one a day for "
+                               "14 days). Your data are unchanged.")
+    if confirmed():
         try:
             tables = read_data_file(path)
-            data_file.restore(services().store, directory(), tables)
+            data_file.restore(directory(), tables)
         except (DamagedDataError, data_file.DataFileProblem) as problem:
             abort(400, description=f"Could not go back: {problem}")
         flash("Your data are back as they were before the restore.")
@@ -219,7 +230,13 @@ def list_preview(token: str):
     return _preview(token)
 
 
-def _preview(token: str, form=None, anyway: set[int] | None = None):
+def _row_numbers(name: str) -> set[int]:
+    """The row numbers a preview's boxes called `name` sent."""
+    return {int(n) for n in request.form.getlist(name)
+            if n.isascii() and n.isdigit() and len(n) < 8}
+
+
+def _preview(token: str, anyway: set[int] | None = None, with_gaps: set[int] | None = None):
     parsed = _pending_list(token)
     source = request.form if request.method == "POST" else request.args
     mapping_form_, mapping = _mapping(parsed, source)
@@ -228,65 +245,78 @@ def _preview(token: str, form=None, anyway: set[int] | None = None):
         return render_template("transfer/columns.html", form=mapping_form_, token=token,
                                parsed=parsed, name=name), 400
     review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().store.all("providers"))
+                         directory().provider_records())
     return render_template(
         "transfer/preview.html", review=review, token=token, name=name,
         mapping=[(column_field_name(i), target) for i, target in enumerate(mapping)],
         used=[(title, target) for title, target in zip(parsed.header, mapping)
               if target != IGNORE],
-        target_labels=TARGET_LABELS, form=form or ConfirmForm(),
-        anyway=anyway or set()), 400 if form and form.errors else 200
+        target_labels=TARGET_LABELS, form=ConfirmForm(), anyway=anyway or set(),
+        with_gaps={row.number for row in review.rows if row.to_fix}
+        if with_gaps is None else with_gaps)
 
 
 @bp.route("/list/<token>/import", methods=["POST"])
 @replays_form_on_expired_token
 def import_list(token: str):
-    form = ConfirmForm()
-    anyway = {int(n) for n in request.form.getlist("import_anyway")
-              if n.isascii() and n.isdigit() and len(n) < 8}
-    if not form.validate_on_submit():
-        return _preview(token, form, anyway)
+    anyway, with_gaps = _row_numbers("import_anyway"), _row_numbers("import_with_gaps")
+    if not confirmed():
+        return _preview(token, anyway, with_gaps)
     parsed = _pending_list(token)
     _, mapping = _mapping(parsed, request.form)
     if mapping is None:
         abort(400, description="The column choices did not come through. Nothing was imported: "
                                "go back to the preview and press Import again.")
     review = review_rows(parsed, mapping, content().vocabulary,
-                         directory().store.all("providers"))
-    chosen = review.to_import(anyway)
+                         directory().provider_records())
+    chosen = review.to_import(anyway, with_gaps)
     name = pending.original_name(_data_dir(), token, "csv")
     batch = secrets.token_urlsafe(12)
     ids = directory().add_providers(
-        [dict(row.record, imported={"batch": batch, "file": name, "row": row.number})
+        [dict(row.record, imported={"batch": batch, "file": name, "row": row.number,
+                                    "rows_in_file": len(review.rows)})
          for row in chosen])
     pending.discard(_data_dir(), token, "csv")
     left_out = len(review.rows) - len(chosen)
-    flash({"text": f"Imported {_count(len(ids), 'provider')} from {name or 'your list'}"
-                   + (f"; {left_out} row{'s' * (left_out != 1)} left out." if left_out else "."),
+    to_fix = sum(1 for row in chosen if row.to_fix)
+    flash({"text": f"Imported {plural(len(ids), 'provider')} from {name or 'your list'}"
+                   + (f" ({to_fix} with a field to fix)" if to_fix else "")
+                   + (f"; {plural(left_out, 'row')} left out." if left_out else "."),
            "undo": url_for("transfer.undo_import", batch=batch)} if ids else
           "Nothing was imported: no row was ready or chosen.")
     return redirect(url_for("shortlist.index"))
 
 
 @bp.route("/list/<token>/cancel", methods=["POST"])
+@replays_form_on_expired_token
 def cancel_list(token: str):
-    if ConfirmForm().validate_on_submit():
+    if confirmed():
         pending.discard(_data_dir(), token, "csv")
         flash("Import cancelled. Nothing was imported.")
     return redirect(url_for("transfer.index"))
 
 
 @bp.route("/list/undo/<batch>", methods=["POST"])
+@replays_form_on_expired_token
 def undo_import(batch: str):
-    """Move the providers one import added to the trash (they can be brought back)."""
+    """Move the providers one import added to the trash (they can be brought back), unless
+    one of them was changed since: then nothing is moved, and the message says why."""
     if not pending.TOKEN.match(batch):
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        count = directory().trash_imported(batch)
-        flash(f"Moved the {_count(count, 'imported provider')} to the trash." if count else
-              "Those providers were already in the trash.")
-    return redirect(url_for("shortlist.index"))
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'s' * (number != 1)}"
+    from_the_list = request.form.get("next") == "imports"
+    back = (url_for("transfer.index", _anchor="imports") if from_the_list
+            else url_for("shortlist.index"))
+    if not confirmed():
+        return redirect(back)
+    imported = imported_list(batch, directory().provider_records(),
+                             directory().providers_with_calls())
+    if imported is None:
+        abort(404, description="finder has no import with that address any more: its "
+                               "providers were deleted for good. Nothing was changed.")
+    if imported.cannot_undo and not imported.undone:
+        flash(f"That import can no longer be undone: {imported.cannot_undo}")
+        return redirect(url_for("transfer.index", _anchor="imports"))
+    count = directory().trash_imported(batch)
+    flash(f"Moved the {plural(count, 'imported provider')} to the trash." if count else
+          "Those providers were already in the trash.")
+    return redirect(back)

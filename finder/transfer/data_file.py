@@ -2,7 +2,7 @@
 `finder export` / `finder import` commands share it.
 
 An export is {"format": "finder-export", "version": 1, "exported_at": ..., "tables": ...}
-where the tables are exactly `Store.tables()`. A file is checked completely before anything
+where the tables are exactly `Directory.tables()`. A file is checked completely before anything
 is replaced: the format marker, the schema, and that every call points at a provider and a
 checklist version the file (or this finder) has, so a restored folder always opens.
 """
@@ -13,13 +13,15 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
-from finder.checklist import ChecklistError, checklist_from_data
 from finder.directory import Directory
-from finder.storage import SCHEMA_VERSION, DamagedDataError, Store, read_data_file
+from finder.domain.checklist import ChecklistError, checklist_from_data
+from finder.store import (SCHEMA_VERSION, DamagedDataError, Store, migrate_tables,
+                          read_data_file)
 
 __all__ = ["FORMAT", "VERSION", "DataFileProblem", "DataFileSummary", "export_document",
-           "export_bytes", "parse_export", "summarise", "restore"]
+           "export_bytes", "export_chunks", "parse_export", "summarise", "restore"]
 
 DAMAGED = "The file’s data are damaged or were changed by hand: "
 FORMAT = "finder-export"
@@ -42,15 +44,43 @@ class DataFileSummary:
 
 
 def export_document(tables: dict, now: dt.datetime | None = None) -> dict:
-    """The export file's content for `Store.tables()`."""
+    """The export file's content for `Directory.tables()`."""
     moment = now or dt.datetime.now(dt.timezone.utc)
     return {"format": FORMAT, "version": VERSION,
             "exported_at": moment.isoformat(timespec="seconds"), "tables": tables}
 
 
 def export_bytes(tables: dict, now: dt.datetime | None = None) -> bytes:
-    return json.dumps(export_document(tables, now), ensure_ascii=False, indent=1,
-                      allow_nan=False).encode("utf-8")
+    """The whole export file at once (see export_chunks)."""
+    return b"".join(export_chunks(tables, now))
+
+
+EXPORT_CHUNK_BYTES = 1 << 16
+
+
+def export_chunks(tables: dict, now: dt.datetime | None = None) -> Iterator[bytes]:
+    """The export file in pieces of about 64 KB, one record a line, each encoded only as it
+    is written: a large export never sits in memory whole, and json's fast encoder (which
+    indenting would turn off) does the work. `tables` are only read."""
+    document = export_document(tables, now)
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
+                              separators=(",", ":")).encode
+    # The document's first fields, then the tables opened, filled and closed by hand.
+    head = encode({key: value for key, value in document.items() if key != "tables"})
+    parts = [head[:-1] + ',"tables":{']
+    size = 0
+    for table_number, (name, records) in enumerate(tables.items()):
+        parts.append(f'{"," if table_number else ""}\n{encode(name)}:{{')
+        for record_number, (key, record) in enumerate(records.items()):
+            text = f'{"," if record_number else ""}\n{encode(key)}:{encode(record)}'
+            parts.append(text)
+            size += len(text)
+            if size >= EXPORT_CHUNK_BYTES:
+                yield "".join(parts).encode("utf-8")
+                parts, size = [], 0
+        parts.append("}")
+    parts.append("\n}}\n")
+    yield "".join(parts).encode("utf-8")
 
 
 def parse_export(raw: bytes, current_checklist_version: int) -> tuple[dict, DataFileSummary]:
@@ -65,30 +95,30 @@ def parse_export(raw: bytes, current_checklist_version: int) -> tuple[dict, Data
         raise DataFileProblem(
             f"This export was made by a newer version of finder (file format {version!r}; this "
             f"finder reads up to {VERSION}). Update finder, then restore it.")
-    tables = document.get("tables")
+    tables = _brought_up_to_date(document.get("tables"))
     _check_tables(tables, current_checklist_version)
     return tables, summarise(tables, document.get("exported_at"))
 
 
 def summarise(tables: dict, exported_at: str | None = None) -> DataFileSummary:
     providers = list(tables.get(PROVIDERS, {}).values())
-    trashed = sum(1 for p in providers if p.get("deleted_at"))
+    trashed = sum(1 for p in providers if Directory.in_trash(p))
     return DataFileSummary(len(providers) - trashed, trashed, len(tables.get(CALLS, {})),
                            exported_at if isinstance(exported_at, str) else None)
 
 
-def restore(store: Store, directory: Directory, tables: dict) -> Path:
+def restore(directory: Directory, tables: dict) -> Path:
     """Make `tables` the whole data, then rebuild every provider's standing. Returns the
     backup of what was there before. If the standings cannot be rebuilt, that backup is put
     back and DataFileProblem says so."""
     try:
-        kept = store.replace_all(tables)
+        kept = directory.replace_all(tables)
     except DamagedDataError as error:
         raise DataFileProblem(f"{DAMAGED}{error} Your data are unchanged.") from error
     try:
         directory.refresh_all_standings()
     except (LookupError, TypeError, AttributeError, ValueError) as error:
-        store.replace_all(read_data_file(kept))
+        directory.replace_all(read_data_file(kept))
         raise DataFileProblem(f"{DAMAGED}its calls cannot be scored ({error}). Your data "
                               "are unchanged.") from error
     return kept
@@ -106,6 +136,18 @@ def _load_json(raw: bytes):
         raise DataFileProblem(
             f"This file is not a finder export: it is not valid JSON ({error.args[0]}). If it "
             "is a list of providers (CSV), use “Import a list” instead.") from error
+
+
+def _brought_up_to_date(tables):
+    """Tables exported by an older finder, migrated to this schema; anything else as it is,
+    for the checks that follow to judge."""
+    try:
+        schema = tables[META]["1"]["schema_version"]
+    except (TypeError, KeyError):
+        return tables
+    if type(schema) is int and 0 < schema < SCHEMA_VERSION:
+        return migrate_tables(tables)
+    return tables
 
 
 def _refuse_constant(name: str):
@@ -146,7 +188,7 @@ def _check_tables(tables, current_checklist_version: int) -> None:
 # The type each field must have when present, for what the pages and scoring read.
 PROVIDER_FIELDS = {"name": str, "status": str, "phone": str, "tags": list,
                    "telemedicine_states": list, "status_history": list, "cleared_flags": dict,
-                   "follow_up_on": str}
+                   "follow_up_on": str, "to_fix": dict}
 CALL_FIELDS = {"provider_id": int, "checklist_version": int, "answers": dict,
                "practical": dict, "red_flags": dict, "called_at": str}
 

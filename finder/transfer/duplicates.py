@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
+from finder.directory import Directory
+
 __all__ = ["name_key", "phone_key", "DuplicateFinder"]
 
 TITLES = {"dr", "doctor", "md", "do", "np", "pa", "phd", "dnp", "pmhnp", "aprn", "prof"}
@@ -38,7 +40,7 @@ class DuplicateFinder:
         self._known: dict[str, list[tuple[str, str]]] = {}
         for record in existing:
             words = record["name"]
-            if record.get("deleted_at"):
+            if Directory.in_trash(record):
                 words += " (in the trash)"
             else:
                 words += " (already on your shortlist)"

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
-from finder.form_choices import as_choices
+from finder.form_parts import as_choices
 from finder.transfer.columns import IGNORE, TARGETS
 
 __all__ = ["ListUploadForm", "DataFileUploadForm", "mapping_form", "column_field_name"]

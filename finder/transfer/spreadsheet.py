@@ -16,6 +16,8 @@ import io
 from typing import Iterable, Iterator
 from dataclasses import dataclass
 
+from finder.domain.words import plural
+
 __all__ = ["CsvProblem", "ParsedCsv", "MAX_ROWS", "MAX_COLUMNS", "neutralise", "restore_cell", "write_csv",
            "read_csv"]
 
@@ -154,8 +156,8 @@ def _check_widths(header: list[str], rows: list[tuple[int, list[str]]]):
         more = f" (and row{'s' * (len(wrong) > 2)} {others}{', …' if len(wrong) > 6 else ''})" \
             if others else ""
         raise CsvProblem(
-            f"Row {number} has {count} cell{'s' * (count != 1)} but the header has {width} "
-            f"column{'s' * (width != 1)}{more}. Every row needs one cell per column; a cell "
+            f"Row {number} has {plural(count, 'cell')} but the header has "
+            f"{plural(width, 'column')}{more}. Every row needs one cell per column; a cell "
             "with a comma in it may be missing its quote marks. Fix the file in your "
             "spreadsheet program and choose it again.")
     return checked

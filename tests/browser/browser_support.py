@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from finder.content import load_content
 from finder.directory import STORE_INDEXES, Directory
-from finder.storage import Store
+from finder.store import Store
 
 CHROMIUM = os.environ.get("FINDER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

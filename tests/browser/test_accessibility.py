@@ -136,9 +136,10 @@ def _start_imports(page, base: str, folder: Path) -> dict:
 # -- every page, as an address or as steps that lead to it -----------------------------------
 
 
-def get_pages(ids: dict) -> dict[str, str]:
-    """Every GET page in the URL map, its address filled in from the seeded data."""
-    app = create_app({"DATA_DIR": "/nonexistent", "TESTING": True})
+def get_pages(ids: dict, folder: Path) -> dict[str, str]:
+    """Every GET page in the URL map, its address filled in from the seeded data. The app
+    built to read the map gets a folder of its own (it opens a store there)."""
+    app = create_app({"DATA_DIR": str(folder), "TESTING": True})
     values = {"provider_id": ids["ann"], "call_id": ids["ann_call"]}
     tokens = {"transfer.list_columns": ids["list_token"], "transfer.list_preview": ids["list_token"],
               "transfer.restore_preview": ids["restore_token"]}
@@ -155,10 +156,10 @@ def get_pages(ids: dict) -> dict[str, str]:
                                  f"{missing} so the page is checked")
             url = url_for(rule.endpoint, **arguments)
             pages[rule.endpoint] = url
-    # A list preview needs the column choices; the CSV and data-file downloads are files;
-    # every PDF link shows the same page here (no browser to make it), so one is enough.
+    # A list preview needs the column choices; the CSV, data-file and calendar downloads are
+    # files; every PDF link shows the same page here (no browser to make it), so one is enough.
     pages["transfer.list_preview"] = ids["preview_path"]
-    for endpoint in [e for e, url in pages.items() if url.endswith((".csv", ".json"))]:
+    for endpoint in [e for e, url in pages.items() if url.endswith((".csv", ".json", ".ics"))]:
         del pages[endpoint]
     for endpoint in [e for e, url in pages.items() if url.endswith(".pdf")][1:]:
         del pages[endpoint]
@@ -287,7 +288,8 @@ def test_every_page_passes_axe_in_both_themes_and_fits_a_phone(site, browser):
     2.5.8) matters most — and no sideways scrolling outside a table's own scroll region."""
     server, ids = site
     visits = [(name, partial(_open, url=url))
-              for name, url in {**get_pages(ids), **extra_pages(ids)}.items()]
+              for name, url in {**get_pages(ids, server.data_dir.parent / "url-map"),
+                                **extra_pages(ids)}.items()]
     visits += list(_post_pages(ids, server).items())
     problems = []
     laptop = themed_context(browser, server.url, "light", 1280, color_scheme="dark")

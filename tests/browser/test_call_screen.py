@@ -76,12 +76,17 @@ def test_every_kind_of_field_is_saved_as_it_changes(server, page):
     page.check("#answer-liquid_formulation-2")                         # radio
     page.fill("#answer_note-liquid_formulation", "Only tablets, they said")  # textarea
     page.check("#flag-refuses_liquid")                                 # checkbox
+    # "What was said" opens once its red flag is ticked; the practical questions and who
+    # answered are folded until opened.
+    page.check("#flag-inflexible_schedule")
     page.fill("#flag_note-inflexible_schedule", "Printed schedule")    # flag note
+    page.get_by_text("Can they take you on?").click()
     page.check("#practical-cost-1")                                    # practical choice
     page.fill("#practical-wait", "six weeks")                          # practical text
-    page.locator("#p-telemedicine_states summary").click()
+    page.locator("#p-telemedicine_states summary").first.click()
     page.check("#practical-telemedicine_states-OR")                    # one of many boxes
     page.check("#practical-telemedicine_states-WA")
+    page.get_by_text("Who answered, and when").click()
     page.check("#spoke_with-1")                                        # call detail radio
     page.fill("#contact_name", "Nurse Jo")                             # call detail text
     page.fill("#follow_up_on", "2026-12-02")                           # date
@@ -104,7 +109,7 @@ def test_every_kind_of_field_is_saved_as_it_changes(server, page):
     assert call["notes"] == "Call back after lunch"
     # One save per change: two boxes ticked in the states list, one change everywhere else.
     assert call["revs"].pop("practical-telemedicine_states") == 2
-    assert set(call["revs"].values()) == {1} and len(call["revs"]) == 11, call["revs"]
+    assert set(call["revs"].values()) == {1} and len(call["revs"]) == 12, call["revs"]
 
     page.reload()
     assert page.is_checked("#answer-liquid_formulation-2")

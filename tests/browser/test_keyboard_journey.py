@@ -113,10 +113,13 @@ def test_the_whole_journey_works_with_the_keyboard_alone(server, page):
         "step_size": "percent_of_current", "liquid_formulation": "yes_with_pharmacy",
         "bad_reaction": "hold_or_updose", "knows_literature": "heard_of"}
 
-    # End of the call: J twice reaches it; how it ended, then Save and end the call.
-    press(page, "j", "practical questions, key J")
-    press(page, "j", "end of the call, key J")
-    tab_to(page, "input[name=outcome]", "how the call ended")
+    # End of the call: J twice reaches it (the practical questions are folded, so the first
+    # J stops on the line that opens their first group), and focus is then on how it
+    # ended, the first thing the end of the call asks; then Save and end the call.
+    state = press(page, "j", "practical questions, key J")
+    assert state["description"].startswith("summary")
+    state = press(page, "j", "end of the call, key J")
+    assert state["description"].startswith("input#outcome-0")
     press(page, "Space", "answered my questions")
     expect(page.locator("#outcome-0")).to_be_checked()
     tab_to(page, "button[formaction]", "Save and end the call")

@@ -120,7 +120,10 @@ def seed_shortlist(directory: Directory, count: int = 36) -> None:
     options = ["percent_of_current", "fixed_mg", "percent_unclear_base"]
     for number in range(count):
         provider_id = directory.add_provider({
-            "name": f"Dr Provider {number:02d} Avery-Castellanos", "phone": f"555-200-{number:04d}",
+            "name": f"Dr Provider {number:02d} Avery-Castellanos",
+            # Every fourth number written with spaces, as people often do: each must still
+            # print on one line.
+            "phone": f"+1 (555) 200 {number:04d}" if number % 4 == 0 else f"555-200-{number:04d}",
             "practice": "Northside Community Health Centre" if number % 3 else "",
             "state": "WA", "follow_up_on": f"2026-12-{1 + number % 27:02d}"})
         if number % 2:
@@ -300,6 +303,9 @@ def test_the_shortlist_report_repeats_its_header_and_never_splits_a_row(seeded, 
     names = re.findall(r"Dr Provider (\d\d)", text)
     assert sorted(set(names)) == [f"{n:02d}" for n in range(36)]
     assert len(names) == 36                              # each row once: none split in two
+    # Phone numbers are never broken across two lines, with spaces in them or not.
+    assert len(re.findall(r"\+1 \(555\) 200 \d{4}", text)) == 9
+    assert len(re.findall(r"555-200-\d{4}", text)) == 27
     assert "Refuses liquid or compounded formulations" in one_line(text)
 
 

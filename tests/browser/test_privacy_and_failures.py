@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from browser_support import open_new_call, seed_provider, stored_call, wait_saved
 from support import needs
 
-SKIP_WHEN_CRAWLING = re.compile(r"\.(pdf|csv|json)(\?|$)|/sign-out|/export")
+SKIP_WHEN_CRAWLING = re.compile(r"\.(pdf|csv|json|ics)(\?|$)|/sign-out|/export")
 
 
 def crawl(page, start: str, limit: int = 60) -> list[str]:
