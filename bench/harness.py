@@ -7,6 +7,7 @@ and its HTTP pages, so that moving modules inside finder/ breaks nothing here.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import math
@@ -31,7 +32,19 @@ BENCH = Path(__file__).resolve().parent
 # A cheap page that goes through the app (hooks, security headers) without drawing a
 # template, so polling it during start-up warms none of the pages measured afterwards.
 READY_PATH = "/static/finder.css"
+# finder's shortlist shows 100 rows a page unless the address asks for another page size; the
+# benchmark asks for its default pages, as a user first sees them.
 PAGE_SIZE = 100
+# Calls per provider at each size (issue 14's targets are at 5,000 providers, 25,000 calls).
+CALLS_PER_PROVIDER = 5
+SIZES = (100, 1000, 5000, 20000)
+# The three shortlist views measured (the two filters are those Datasette filters by too).
+FILTERS = "status=to_call&verdict=red_flag"
+SHORTLIST_VIEWS = {  # key: (name, finder's address)
+    "shortlist": ("shortlist", "/"),
+    "filtered": ("shortlist filtered (status + verdict)", f"/?{FILTERS}"),
+    "sorted": ("shortlist sorted by name", "/?sort=name"),
+}
 
 
 # -- numbers ------------------------------------------------------------------------------
@@ -335,6 +348,32 @@ def _interleaved_once(sides, budget: Budget, names: dict[str, str]) -> dict[str,
     return timings
 
 
+def add_budget_options(parser: argparse.ArgumentParser) -> None:
+    """The options bench/run.py and bench/peer.py share: sizes, how many requests, --quick."""
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help=f"providers, comma-separated ({CALLS_PER_PROVIDER} calls each)")
+    parser.add_argument("--requests", type=int, default=200, help="most requests a measure")
+    parser.add_argument("--seconds", type=float, default=20,
+                        help="stop a measure after this many seconds of timed requests...")
+    parser.add_argument("--minimum", type=int, default=10, help="...once this many are done")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up rounds a measure")
+    parser.add_argument("--quiet-wait", type=float, default=0, metavar="SECONDS",
+                        help="on a shared machine, wait up to SECONDS before each measure "
+                             "for other programs to use under 10 %% of the CPU, and measure "
+                             "again (up to 3 times) when they were busy during it anyway")
+    parser.add_argument("--quick", action="store_true",
+                        help="a check that everything still runs, not a measure: 100 "
+                             "providers, a few requests each, no waiting (what the test runs)")
+
+
+def sizes_and_budget(options: argparse.Namespace) -> tuple[list[int], Budget]:
+    if options.quick:
+        return [100], Budget(requests=8, seconds=1, minimum=3, warmup=1, quiet_wait=0)
+    sizes = [int(size) for size in options.sizes.split(",")]
+    return sizes, Budget(options.requests, options.seconds, options.minimum, options.warmup,
+                         options.quiet_wait)
+
+
 def noise_note(*timings: Timing) -> str:
     """Words to add to a verdict when other programs were busy during its measures."""
     shares = [t.others_cpu for t in timings if t.others_cpu is not None]
@@ -404,6 +443,7 @@ class MemorySampler:
 
 
 def machine() -> str:
+    """The CPU model, cores, RAM, Python and kernel, as /proc and platform tell them."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as info:
@@ -411,8 +451,15 @@ def machine() -> str:
                        if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()} ({platform.platform()})")
+    ram = ""
+    try:
+        with open("/proc/meminfo") as info:
+            kb = next(int(line.split()[1]) for line in info if line.startswith("MemTotal:"))
+        ram = f", {kb / 1024 / 1024:.1f} GB RAM"
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores{ram}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
 
 
 def load_average() -> str:
