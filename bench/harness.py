@@ -175,6 +175,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process:
+            self.log.close()
 
     def __enter__(self) -> "Server":
         return self.start()
@@ -233,6 +235,15 @@ class Client:
 
     def get(self, path: str) -> tuple[float, bytes]:
         return self.timed("GET", path)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def csrf_token(page: bytes) -> str:

@@ -8,8 +8,10 @@ For each size it fills a data folder through `finder import` (bench/make_data.py
    then, once every page has been drawn twice, times the JSON export ("Download all your
    data") with the server's memory sampled from /proc during each one (its file also gives
    the bare table its rows);
-2. starts it again on the folder at rest, times the start-up and the FIRST shortlist page,
-   then, after a warm-up:
+2. starts it three more times (--starts) on the folder at rest, timing each start-up and
+   the FIRST call page after it (one request is one sample: the verdict takes the median);
+3. starts it once more, times the start-up and the FIRST shortlist page, then, after a
+   warm-up:
    - the shortlist's first page (100 rows): as it opens, filtered by status and verdict, and
      sorted by name, each interleaved request by request with the bare table
      (bench/baseline_app.py) drawing the same page: the same rows (checked by id and by
@@ -38,6 +40,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import statistics
 import sys
 import time
 from dataclasses import asdict
@@ -49,7 +52,7 @@ from harness import (BENCH, CALLS_PER_PROVIDER, PAGE_SIZE, SHORTLIST_VIEWS,  # n
                      add_budget_options, body_rows, csrf_token, finder_row_ids,
                      finder_server, free_port, interleaved, load_average, machine,
                      make_data_set, markdown_table, memory_mb, ms, noise_note, share,
-                     sizes_and_budget, verdict_lines)
+                     sizes_and_budget, verdict_lines, wait_for_quiet)
 from page_parts import rows_markup, shortlist_parts  # noqa: E402
 
 JSON_EXPORT = "/import-export/finder-data.json"
@@ -63,12 +66,13 @@ LONG_NOTE = 19_000  # characters; finder takes notes up to 20,000
 SLOW_MS = 50
 
 
-def measure_size(providers: int, calls: int, budget: Budget, browser: bool,
+def measure_size(providers: int, calls: int, budget: Budget, browser: bool, starts: int = 3,
                  compaction_limit_s: float = 900) -> dict:
     started = time.perf_counter()
     data = make_data_set(providers, calls)
     say(f"  data made in {time.perf_counter() - started:.1f} s")
-    result: dict = {"providers": providers, "calls": calls, "timings": {}, "views": {}}
+    result: dict = {"providers": providers, "calls": calls, "timings": {}, "views": {},
+                    "startups_s": [], "first_call_pages_ms": []}
     timings = result["timings"]
     call_path = f"/calls/{data.call_id}"
     provider_path = f"/providers/{data.provider_id}"
@@ -79,7 +83,7 @@ def measure_size(providers: int, calls: int, budget: Budget, browser: bool,
         with finder_server(data.folder) as finder:
             result["startup_after_import_s"] = finder.startup_s
             client = Client(finder.port)
-            result["first_call_page_ms"], _ = client.get(call_path)
+            result["first_call_page_after_import_ms"], _ = client.get(call_path)
             # The export is timed from the memory of a server in use: every page drawn twice.
             for path in [p for _, p in SHORTLIST_VIEWS.values()] + [call_path, provider_path,
                                                                      summary_path]:
@@ -88,11 +92,23 @@ def measure_size(providers: int, calls: int, budget: Budget, browser: bool,
             say("  JSON export…")
             timings["json_export"], result["json_memory"] = timed_exports(
                 finder, client, JSON_EXPORT, save_first_to=export_file)
-        # -- start 2: the folder at rest, beside the bare table ------------------------------
+        # -- starts on the folder at rest: start-up and the first call page ------------------
+        # One request after a start is one sample: several starts, so that one disturbed by
+        # another program does not decide the verdict alone.
+        say(f"  {starts} starts…")
+        for _ in range(starts):
+            if budget.quiet_wait:
+                wait_for_quiet(budget.quiet_wait)
+            with finder_server(data.folder) as finder:
+                result["startups_s"].append(finder.startup_s)
+                result["first_call_pages_ms"].append(Client(finder.port).get(call_path)[0])
+        # -- the last start: everything else, beside the bare table --------------------------
         table = bare_table(export_file).start()
         try:
+            if budget.quiet_wait:
+                wait_for_quiet(budget.quiet_wait)
             with finder_server(data.folder) as finder:
-                result["startup_s"] = finder.startup_s
+                result["startups_s"].append(finder.startup_s)
                 client, table_client = Client(finder.port), Client(table.port)
                 result["first_shortlist_ms"], _ = client.get(SHORTLIST_VIEWS["shortlist"][1])
                 for key, (name, path) in SHORTLIST_VIEWS.items():
@@ -108,6 +124,8 @@ def measure_size(providers: int, calls: int, budget: Budget, browser: bool,
                 token = csrf_token(client.get(call_path)[1])
                 timings["autosave"] = autosaves(client, data.call_id, token, budget)
                 say("  autosave through a compaction…")
+                if budget.quiet_wait:
+                    wait_for_quiet(budget.quiet_wait)
                 timings["autosave_compaction"], result["compaction"] = autosaves_to_compaction(
                     client, data.call_id, token, data.folder, compaction_limit_s)
                 say("  CSV export…")
@@ -115,6 +133,8 @@ def measure_size(providers: int, calls: int, budget: Budget, browser: bool,
                     finder, client, CSV_EXPORT)
                 if browser:
                     say("  Chromium…")
+                    if budget.quiet_wait:
+                        wait_for_quiet(budget.quiet_wait)
                     result["chromium_load_ms"] = chromium_loads(finder.port)
                 result["peak_hwm_mb"] = memory_mb(finder.pid)["VmHWM"]
         finally:
@@ -312,10 +332,13 @@ def once_table(results: list[dict]) -> str:
         during = compaction["during"]
         rows += [
             [size, "start-up (after import)", f"{result['startup_after_import_s']:.2f} s"],
-            [size, "start-up (folder at rest)", f"{result['startup_s']:.2f} s"],
-            [size, "first call page after a start",
-             f"{ms(result['first_call_page_ms'])} ms = "
-             f"{result['first_call_page_ms'] / t['call_page'].p50:.1f}× its steady p50"],
+            [size, "start-up (folder at rest), each start",
+             ", ".join(f"{value:.2f} s" for value in result["startups_s"])],
+            [size, "first call page after a start, each start",
+             f"{ms(result['first_call_page_after_import_ms'])} ms after import; at rest "
+             + ", ".join(f"{ms(value)} ms" for value in result["first_call_pages_ms"])
+             + f": median {first_call_ratio(result):.1f}× the steady p50 "
+             f"({ms(t['call_page'].p50)} ms)"],
             [size, "first shortlist after a start",
              f"{ms(result['first_shortlist_ms'])} ms = "
              f"{result['first_shortlist_ms'] / t['shortlist'].p50:.1f}× its steady p50"],
@@ -337,6 +360,10 @@ def once_table(results: list[dict]) -> str:
                      ", ".join(f"{ms(v)} ms" for v in loads) if loads else
                      "not measured (Playwright not installed, or --no-browser)"])
     return markdown_table(["providers / calls", "measure", "result"], rows, set())
+
+
+def first_call_ratio(result: dict) -> float:
+    return statistics.median(result["first_call_pages_ms"]) / result["timings"]["call_page"].p50
 
 
 def size_words(size: int) -> str:
@@ -390,14 +417,18 @@ def checks(results: list[dict]) -> list[tuple[str, bool | None]]:
                       + ("" if crossed else ", NO compaction crossed") + noise_note(*saves),
                       worst <= SLOW_MS and crossed))
     for result in results:
-        first, steady = result["first_call_page_ms"], result["timings"]["call_page"]
-        found.append((f"first call page ≤ 3× its steady p50 at {size_label(result)}: "
-                      f"{ms(first)} ms = {first / steady.p50:.1f}× {ms(steady.p50)} ms"
-                      f"{noise_note(steady)}", first <= 3 * steady.p50))
+        firsts, steady = result["first_call_pages_ms"], result["timings"]["call_page"]
+        found.append((f"first call page ≤ 3× its steady p50 at {size_label(result)}: median "
+                      f"of {len(firsts)} starts {ms(statistics.median(firsts))} ms = "
+                      f"{first_call_ratio(result):.1f}× {ms(steady.p50)} ms (each: "
+                      + ", ".join(f"{ms(value)}" for value in firsts) + " ms; after import "
+                      f"{ms(result['first_call_page_after_import_ms'])} ms)"
+                      f"{noise_note(steady)}", first_call_ratio(result) <= 3))
     for size, limit in ((1000, 1.0), (5000, 2.0)):
         at(size, f"start-up ≤ {limit:.0f} s at {size:,}", lambda t, r, limit=limit: (
-            f"{r['startup_after_import_s']:.2f} s after import, {r['startup_s']:.2f} s at rest",
-            max(r["startup_after_import_s"], r["startup_s"]) <= limit))
+            f"{r['startup_after_import_s']:.2f} s after import; at rest median "
+            f"{statistics.median(r['startups_s']):.2f} s, slowest {max(r['startups_s']):.2f} s",
+            max(r["startup_after_import_s"], statistics.median(r["startups_s"])) <= limit))
     at(5000, "JSON export ≤ 1 s at 5,000", lambda t, r: (
         f"p50 {ms(t['json_export'].p50)} ms, slowest {ms(t['json_export'].max)} ms"
         f"{noise_note(t['json_export'])}", t["json_export"].max <= 1000))
@@ -484,6 +515,8 @@ def main() -> None:
     add_budget_options(parser)
     parser.add_argument("--no-browser", dest="browser", action="store_false",
                         help="skip the Chromium load measure")
+    parser.add_argument("--starts", type=int, default=3,
+                        help="starts timed for the start-up and the first call page")
     parser.add_argument("--save", type=Path, help="results as JSON (default: "
                         "bench/results/run-DATE.json; none with --quick)")
     parser.add_argument("--before", type=Path, help="an earlier --save file to compare with")
@@ -496,7 +529,8 @@ def main() -> None:
     for providers in sizes:
         calls = providers * CALLS_PER_PROVIDER
         say(f"measuring {providers:,} providers, {calls:,} calls…")
-        results.append(measure_size(providers, calls, budget, browser))
+        results.append(measure_size(providers, calls, budget, browser,
+                                    starts=1 if options.quick else options.starts))
     save = options.save or (None if options.quick else BENCH / "results" / (
         f"run-{dt.datetime.now():%Y%m%d-%H%M%S}.json"))
     print(report(results, options, about_machine, load_before,
