@@ -5,7 +5,6 @@ reading; these tests only keep the scripts from rotting as finder changes."""
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import subprocess
