@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_data import finder_command, free_port, write_data_folder  # noqa: E402
+from make_data import (ctrl_c_stops_it, finder_command, free_port,  # noqa: E402
+                       write_data_folder)
 
 BENCH = Path(__file__).resolve().parent
 # A cheap page that goes through the app (hooks, security headers) without drawing a
@@ -142,7 +143,8 @@ class Server:
     def start(self, timeout: float = 300) -> "Server":
         started = time.perf_counter()
         self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=self.log)
+        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=self.log,
+                                        preexec_fn=ctrl_c_stops_it)
         while time.perf_counter() - started < timeout:
             if self.process.poll() is not None:
                 self.log.seek(0)

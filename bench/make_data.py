@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -41,6 +42,13 @@ STAMP = "2026-11-01T10:00:00.000000+00:00"
 def finder_command(*arguments: str) -> list[str]:
     """`finder ARGUMENTS` run by this Python (the venv's when run as .venv/bin/python)."""
     return [sys.executable, "-m", "finder", *arguments]
+
+
+def ctrl_c_stops_it() -> None:
+    """For the servers this benchmark starts (preexec_fn): Ctrl+C (SIGINT) stops them even
+    when the benchmark itself was started in the background of a shell script, which makes
+    its children ignore SIGINT, and a server would then never stop when asked."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def free_port() -> int:
@@ -65,7 +73,8 @@ def empty_tables() -> dict:
     port = free_port()
     server = subprocess.Popen(finder_command("serve", "--port", str(port),
                                              "--data-dir", str(folder)),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=ctrl_c_stops_it)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -80,9 +89,14 @@ def empty_tables() -> dict:
                 time.sleep(0.05)
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(60)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     exported = subprocess.run(finder_command("export", "--data-dir", str(folder)),
                               check=True, capture_output=True).stdout
+    shutil.rmtree(folder.parent, ignore_errors=True)
     return json.loads(exported)["tables"]
 
 
