@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,21 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_data import write_data_folder  # noqa: E402
-from run import Client, free_port, machine, wait_listening  # noqa: E402
+from harness import Client, finder_server, machine  # noqa: E402
 
 SLOW_MS = 50
 OPTIONS = ["percent_of_current", "fixed_mg", "unclear", "percent_unclear_base"]
 
 
 def autosave_run(data: Path, providers: int, most: int, compactions: int) -> dict:
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "finder", "serve", "--port", str(port),
-                               "--data-dir", str(data)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.STDOUT)
     journal = data / "finder.journal"
-    try:
-        wait_listening(port, server)
-        client = Client(port)
+    with finder_server(data) as server:
+        client = Client(server.port)
         call_id, token = _a_call_and_its_token(client, providers)
         samples, during, crossed, last_size = [], [], [], 0
         for number in range(most):
@@ -61,9 +55,6 @@ def autosave_run(data: Path, providers: int, most: int, compactions: int) -> dic
                     break
             last_size = size
         return {"samples": samples, "during": during, "compacted_after": crossed}
-    finally:
-        server.send_signal(2)
-        server.wait(120)
 
 
 def _snapshot_being_written(data: Path) -> bool:

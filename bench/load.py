@@ -14,7 +14,6 @@ import http.client
 import json
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -22,11 +21,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from finder.directory import STORE_INDEXES
-from finder.store import Store
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import free_port, wait_listening  # noqa: E402
+from harness import export_tables, finder_server  # noqa: E402
 
 OPTIONS = ["percent_of_current", "percent_unclear_base", "fixed_mg", "unclear"]
 
@@ -95,15 +91,17 @@ class User(threading.Thread):
                 self.failures.append(f"autosave: HTTP {status}")
 
 
-def missing_writes(store: Store, users: list[User]) -> list[str]:
+def missing_writes(tables: dict, users: list[User]) -> list[str]:
+    """Acknowledged writes not in the data, as `finder export` reads them from disk."""
+    providers, calls = tables.get("providers", {}), tables.get("calls", {})
     missing = []
     for user in users:
         for provider_id, name in user.providers.items():
-            record = store.get("providers", provider_id)
+            record = providers.get(str(provider_id))
             if record is None or record["name"] != name:
                 missing.append(f"provider {provider_id} ({name})")
         for (call_id, field), value in user.answers.items():
-            call = store.get("calls", call_id) or {}
+            call = calls.get(str(call_id)) or {}
             answer = (call.get("answers") or {}).get("step_size") or {}
             stored = answer.get("option" if field == "answer-step_size" else "note")
             if stored != value:
@@ -117,23 +115,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="finder-load-")) / "data"
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "finder", "serve", "--port", str(port),
-                               "--data-dir", str(folder)], stdout=subprocess.DEVNULL)
-    try:
-        wait_listening(port, server)
+    with finder_server(folder) as server:
         deadline = time.monotonic() + options.seconds
-        users = [User(number, port, deadline) for number in range(options.users)]
+        users = [User(number, server.port, deadline) for number in range(options.users)]
         for user in users:
             user.start()
         for user in users:
             user.join()
-    finally:
-        server.send_signal(2)
-        server.wait(60)
     latencies = [ms for user in users for ms in user.latencies]
     failures = [failure for user in users for failure in user.failures]
-    missing = missing_writes(Store(folder, indexes=STORE_INDEXES), users)
+    missing = missing_writes(export_tables(folder), users)
     acknowledged = sum(len(u.providers) + len(u.answers) for u in users)
     print(f"{options.users} users for {options.seconds:.0f} s: {len(latencies)} requests "
           f"({len(latencies) / options.seconds:.0f}/s), {acknowledged} acknowledged writes")
