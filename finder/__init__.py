@@ -71,7 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 # screen) and of everything they extend, import and include: tests/test_warm_up.py fails
 # when one of these pages needs a template this list leaves out.
 FIRST_PAGE_TEMPLATES = [
-    "base.html", "macros/fields.html", "macros/terms.html", "shortlist/index.html",
+    "base.html", "macros/fields.html", "macros/terms.html", "macros/signals.html",
+    "shortlist/index.html",
     "providers/show.html", "summaries/_standing.html", "summaries/_practical.html",
     "schedules/_attached.html", "schedules/_macros.html", "calls/show.html",
 ]
@@ -80,12 +81,16 @@ FIRST_PAGE_TEMPLATES = [
 def warm_up(app: Flask) -> None:
     """Do now, once, what the first visit would otherwise wait for: compile the templates
     of the pages a session starts on (a first call screen took 5 to 10 times its steady
-    time doing so; ~0.13 s here, against ~0.25 s for all of them) and build the
-    shortlist's compact rows. For a server about to serve; tests skip it, as each builds
-    an app of its own."""
+    time doing so; ~0.13 s here, against ~0.25 s for all of them), build the shortlist's
+    compact rows and the call screen's form class. For a server about to serve; tests skip
+    it, as each builds an app of its own."""
+    from finder.calls.forms import cached_form_class
+
     for name in FIRST_PAGE_TEMPLATES:
         app.jinja_env.get_template(name)
-    app.extensions["finder"].directory.shortlist_entries()
+    data = app.extensions["finder"]
+    data.directory.shortlist_entries()
+    cached_form_class(data.content.checklist, data.content.vocabulary)
 
 
 def _blueprints() -> list:

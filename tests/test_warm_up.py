@@ -40,6 +40,17 @@ def test_warm_up_builds_the_shortlist_rows(app, client, monkeypatch):
     assert "Dr Lee" in client.get("/").get_data(as_text=True)
 
 
+def test_warm_up_builds_the_call_screens_form_class(app, client, monkeypatch):
+    call_id = start_call(client, add_provider(client, name="Dr Lee"))
+    warm_up(app)
+
+    def build_again(*args):
+        raise AssertionError("the call form's class was built on a request")
+
+    monkeypatch.setattr("finder.calls.forms.interview_form_class", build_again)
+    assert client.get(f"/calls/{call_id}").status_code == 200
+
+
 def test_serve_warms_up_and_freezes_the_loaded_records_with_collection_back_on(
         tmp_path, monkeypatch):
     import waitress
