@@ -103,8 +103,6 @@ def test_run_quick_times_every_measure_and_judges_every_target():
 
 
 def test_peer_quick_times_finder_beside_datasette_on_the_same_providers():
-    pytest.importorskip("datasette", reason="bench/peer.py needs the bench extra: "
-                        "pip install -e '.[bench]'")
     out = run_quick("peer.py")
     assert out.count("| same, same order |") == 3, out
     assert out.count("| Datasette, same rows and facets |") == 3
