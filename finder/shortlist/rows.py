@@ -19,7 +19,7 @@ class ShortlistRow:
     href: str
     name: str
     practice: str
-    specialty: str
+    details: str  # "Psychiatry · Portland, OR · Video: OR, WA": what there is of them
     tags: tuple[str, ...]
     verdict: str
     verdict_label: str
@@ -27,8 +27,6 @@ class ShortlistRow:
     red_flags: int
     status: str
     follow_up: str
-    where: str
-    video: str
     last_contact: str
     last_contact_in_full: str
     to_fix: str  # "Phone, Website": fields an import left empty
@@ -52,13 +50,15 @@ def _row(entry: ShortlistEntry, specialties, statuses, verdict_names, link_for) 
     scored = entry.percent is not None or entry.asked
     return ShortlistRow(
         id=entry.id, href=link_for(entry.id), name=entry.name, practice=entry.practice,
-        specialty=specialties.get(entry.specialty, ""), tags=entry.tags,
+        details=" · ".join(part for part in (
+            specialties.get(entry.specialty, ""),
+            ", ".join(p for p in (entry.city, entry.state) if p), video) if part),
+        tags=entry.tags,
         verdict=entry.verdict, verdict_label=verdict_names.get(entry.verdict) or entry.verdict,
         score=score_words(standing, short=True) if scored else "–",
         red_flags=entry.red_flags,
         status=statuses.get(entry.status) or entry.status,
         follow_up=short_date(entry.follow_up_on),
-        where=", ".join(p for p in (entry.city, entry.state) if p), video=video,
         last_contact=short_date(entry.last_call_at) or "–",
         last_contact_in_full=human_datetime(entry.last_call_at),
         to_fix=", ".join(entry.to_fix))
