@@ -67,7 +67,7 @@ def index():
         due=due, due_shown=DUE_SHOWN, all_due=_all_due_url(),
         pages=_page_links(view_args, page), page_sizes=_page_sizes(query.per_page),
         default_page_size=DEFAULT_PAGE_SIZE, remove_links=_remove_links(filters, query),
-        ticked=set(request.args.getlist("id")), view_args=view_args,
+        ticked={int(i) for i in request.args.getlist("id") if i.isdigit()}, view_args=view_args,
         all_rows_args=_without_paging(view_args), verdict_changes=verdict_changes)
 
 
