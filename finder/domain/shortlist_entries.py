@@ -123,6 +123,7 @@ def _sort_text(first: int, percent: int | None, then: int, red_flags: int,
     score = 999 if percent is None else 100 - max(0, min(int(percent), 100))
     return f"{first:01d}{score:03d}{then:01d}{min(red_flags, 999):03d}{name_key}"
 
+
 def _to_fix_labels(marks) -> tuple[str, ...]:
     """The labels of the fields marked "to fix" (see finder.transfer.review)."""
     if not isinstance(marks, Mapping):

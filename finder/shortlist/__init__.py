@@ -17,7 +17,8 @@ from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
 from finder.shortlist.rows import shortlist_rows
 
-__all__ = ["bp", "shortlist_view", "shortlist_records", "PAGING_KEYS", "COMPARE_MIN", "COMPARE_MAX"]
+__all__ = ["bp", "shortlist_view", "shortlist_records", "PAGING_KEYS", "COMPARE_MIN",
+           "COMPARE_MAX"]
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 # Query-string keys that choose a page, not which providers: printing and the CSV leave
@@ -67,7 +68,8 @@ def index():
         due=due, due_shown=DUE_SHOWN, all_due=_all_due_url(),
         pages=_page_links(view_args, page), page_sizes=_page_sizes(query.per_page),
         default_page_size=DEFAULT_PAGE_SIZE, remove_links=_remove_links(filters, query),
-        ticked={int(i) for i in request.args.getlist("id") if i.isdigit()}, view_args=view_args,
+        ticked={int(i) for i in request.args.getlist("id") if i.isdigit()},
+        view_args=view_args,
         all_rows_args=_without_paging(view_args), verdict_changes=verdict_changes)
 
 

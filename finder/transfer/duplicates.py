@@ -1,8 +1,8 @@
 """When two provider records are the same clinician. Pure module: no Flask.
 
 Two records match when their names match (ignoring case, accents, punctuation and titles such
-as Dr or MD, so "Anna Muller" is "Dr Anna Müller", as search finds it) and their phone numbers have the same digits — or, when either has no phone, on the name
-alone. A match is only ever a question put to the user, never a silent merge.
+as Dr or MD, so "Anna Muller" is "Dr Anna Müller", as search finds it) and their phone
+numbers have the same digits — or, when either has no phone, on the name alone. A match is only ever a question put to the user, never a silent merge.
 """
 
 from __future__ import annotations
