@@ -478,7 +478,9 @@ class Store:
     def _compact_in_background(self) -> None:
         """Like _compact, as crash-safe, but holding the locks only for moments: the new
         snapshot is written from a frozen copy while saves go on, then put in place; saves
-        made meanwhile move into the new, short journal."""
+        made meanwhile move into the new, short journal. Most of those are copied before
+        the locks are taken again (at 20,000 providers some 20 MB of them, which took a
+        save waiting behind the copy to 140 ms); inside, only the last few are added."""
         with self._thread_lock, self._locked():
             self._catch_up()
             if not self._compaction_due():
@@ -486,27 +488,37 @@ class Store:
             frozen = self._freeze()
             offset, snapshot_then = self._journal_offset, self._snapshot_identity
             journal_then = self._journal_identity
-        with files.temporary_file(self.snapshot_path) as (fd, temporary):
+        with files.temporary_file(self.snapshot_path) as (fd, snapshot):
             write_snapshot(fd, frozen, _yielding_and_flushing(fd))
-        with self._thread_lock, self._locked():
-            try:
+        new_journal = None
+        try:
+            with self._thread_lock:  # the saves confirmed so far: their lines never change
+                copied_to = self._journal_offset
+            with files.temporary_file(self.journal_path) as (fd, new_journal):
+                files.write_all(fd, self._journal_range(offset, copied_to))
+            with self._thread_lock, self._locked():
                 self._catch_up()
-            finally:
-                unchanged = (self._snapshot_identity == snapshot_then
-                             and _same_file(self._journal_identity, journal_then)
-                             and self._journal_offset >= offset)
-                if not unchanged:  # replaced meanwhile, or unreadable: this one is stale
-                    temporary.unlink(missing_ok=True)
-            if not unchanged:
-                return
-            later_saves = self._journal_bytes(offset)[: self._journal_offset - offset]
-            files.install(temporary, self.snapshot_path)
-            self._snapshot_identity = files.identity(self.snapshot_path)
-            # A crash here leaves the old journal: its first saves are in the new snapshot
-            # and are skipped by their numbers.
-            files.write_file_atomically(self.journal_path, later_saves)
-            self._journal_identity = files.identity(self.journal_path)
-            self._journal_offset = len(later_saves)
+                if not (self._snapshot_identity == snapshot_then
+                        and _same_file(self._journal_identity, journal_then)
+                        and self._journal_offset >= copied_to):
+                    return  # replaced meanwhile, or unreadable: this one is stale
+                files.append_durably(new_journal,
+                                     self._journal_range(copied_to, self._journal_offset))
+                files.install(snapshot, self.snapshot_path)
+                self._snapshot_identity = files.identity(self.snapshot_path)
+                # A crash here leaves the old journal: its first saves are in the new
+                # snapshot and are skipped by their numbers.
+                files.install(new_journal, self.journal_path)
+                self._journal_identity = files.identity(self.journal_path)
+                self._journal_offset -= offset
+        finally:  # whatever was not put in place goes
+            snapshot.unlink(missing_ok=True)
+            if new_journal is not None:
+                new_journal.unlink(missing_ok=True)
+
+    def _journal_range(self, start: int, end: int) -> bytes:
+        """The journal's bytes from start to end (both offsets of confirmed saves)."""
+        return self._journal_bytes(start)[: end - start]
 
     def _back_up_in_background(self, reason: str) -> None:
         with self._thread_lock, self._locked():

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["write_all", "write_all_at", "fsync_folder", "temporary_file", "install",
+__all__ = ["write_all", "write_all_at", "append_durably", "fsync_folder", "temporary_file",
+           "install",
            "write_file_atomically", "copy_file_atomically", "remove_stray_temporary_files",
            "identity"]
 
@@ -29,6 +30,16 @@ def write_all_at(fd: int, data: bytes, offset: int) -> None:
     while view:
         written = os.pwrite(fd, view, offset)
         view, offset = view[written:], offset + written
+
+
+def append_durably(path: Path, data: bytes) -> None:
+    """Add data at the end of an existing file and fsync it."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def fsync_folder(folder: Path) -> None:
