@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
@@ -200,3 +201,16 @@ def finder_serving(data_dir, port: int, *options: str) -> Iterator[subprocess.Po
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
+
+
+def wait_for_the_shortlist(address: str, seconds: float = 10) -> None:
+    """Wait until a starting `finder serve` answers its address with the shortlist."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(address) as page:
+                assert page.status == 200 and b"Your shortlist" in page.read()
+            return
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)

@@ -6,8 +6,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from click.testing import CliRunner
 from finder import cli
 from finder.data_folder import default_data_dir, resolve_data_dir
 from finder.store import Store
-from support import REPO
+from support import REPO, wait_for_the_shortlist
 
 
 class FakeServer:
@@ -246,15 +244,7 @@ def test_the_real_command_serves_pages_and_stops_cleanly_on_ctrl_c(tmp_path):
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         assert "finder is running at" in server.stdout.readline()
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
-                    assert page.status == 200 and b"Your shortlist" in page.read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        wait_for_the_shortlist(f"http://127.0.0.1:{port}/")
     finally:
         server.send_signal(2)
         output = server.communicate(timeout=10)[0]

@@ -12,13 +12,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 from click.testing import CliRunner
 
 from finder import cli, create_app
-from support import add_provider, csrf_token_from, save_field, start_call
+from support import (add_provider, csrf_token_from, save_field, start_call,
+                     wait_for_the_shortlist)
 
 # -- a lone UTF-16 surrogate in an autosaved answer ------------------------------------------
 
@@ -457,15 +457,7 @@ def test_the_real_server_on_another_loopback_address_answers_its_printed_address
         text=True, env={**__import__("os").environ, "PYTHONUNBUFFERED": "1"})
     try:
         address = re.search(r"finder is running at (\S+)", server.stdout.readline()).group(1)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with urllib.request.urlopen(address) as page:
-                    assert page.status == 200 and b"Your shortlist" in page.read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        wait_for_the_shortlist(address)
     finally:
         server.send_signal(2)
         server.communicate(timeout=10)
