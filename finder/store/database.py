@@ -85,7 +85,7 @@ class Store:
         self._thread_lock = threading.RLock()
         self._depth = 0  # nesting of transaction(), which may write
         self._reading_depth = 0
-        self._tables: dict[str, dict[str, dict]] = {}
+        self._records: dict[str, dict[str, dict]] = {}  # {table: {id: document}}, in memory
         # What the open transaction changed: (table, key) -> the document before it, or None.
         self._before: dict[tuple[str, str], dict | None] = {}
         self._snapshot_identity: tuple | None = None
@@ -202,7 +202,7 @@ class Store:
                 from damage
         except DamagedDataError as error:
             raise DamagedDataError(self._damage_message(str(error))) from error
-        self._tables = tables
+        self._records = tables
         self._rebuild_indexes()
         for entry in replay.entries:
             self._apply(entry)
@@ -236,13 +236,13 @@ class Store:
     def _apply(self, entry: dict) -> None:
         self._generation += 1
         for name, documents in entry.get("put", {}).items():
-            table = self._tables.setdefault(name, {})
+            table = self._records.setdefault(name, {})
             for key, document in documents.items():
                 self._unindex(name, key)
                 table[key] = document
                 self._index(name, key)
         for name, keys in entry.get("del", {}).items():
-            table = self._tables.get(name, {})
+            table = self._records.get(name, {})
             for key in keys:
                 self._unindex(name, key)
                 table.pop(key, None)
@@ -252,7 +252,7 @@ class Store:
         if version == formats.SCHEMA_VERSION:
             return
         self.backup(f"before-migration-from-schema-{version}")
-        self._tables = formats.migrate_tables(self._tables)
+        self._records = formats.migrate_tables(self._records)
         self._rebuild_indexes()
         self._compact()
 
@@ -263,7 +263,7 @@ class Store:
         integrity = {"1": {"sequence": self._sequence}}
         try:
             SnapshotStorage(self.snapshot_path).write(
-                {**self._tables, INTEGRITY_TABLE: integrity})
+                {**self._records, INTEGRITY_TABLE: integrity})
             files.write_file_atomically(self.journal_path, b"")
         except OSError as error:
             raise self._write_failed(error, "fold the journal into the snapshot") from error
@@ -332,7 +332,7 @@ class Store:
             raise RuntimeError("finder storage: writes must happen inside store.transaction()")
         if table == INTEGRITY_TABLE:
             raise ValueError(f"the table name {table!r} is kept for the snapshot's checksum")
-        records = self._tables.setdefault(table, {})
+        records = self._records.setdefault(table, {})
         self._generation += 1
         self._before.setdefault((table, key), records.get(key))
         self._unindex(table, key)
@@ -372,7 +372,7 @@ class Store:
         """The open transaction's changes as a journal entry."""
         entry: dict[str, dict] = {}
         for table, key in sorted(self._before):
-            document = self._tables[table].get(key)
+            document = self._records[table].get(key)
             if document is not None:
                 entry.setdefault("put", {}).setdefault(table, {})[key] = document
             elif self._before[(table, key)] is not None:
@@ -402,9 +402,9 @@ class Store:
         for (table, key), document in self._before.items():
             self._unindex(table, key)
             if document is None:
-                self._tables[table].pop(key, None)
+                self._records[table].pop(key, None)
             else:
-                self._tables[table][key] = document
+                self._records[table][key] = document
                 self._index(table, key)
         self._before = {}
 
@@ -412,10 +412,10 @@ class Store:
         if self._compaction_due() or self._backup_due():
             self._start_background_work()
 
-    def _next_id(self, table: str) -> int:
+    def _new_id(self, table: str) -> int:
         # Ids are never reused, so a bookmark can never lead to a different record.
         counters = dict(self._meta().get("id_counters", {}))
-        records = self._tables.get(table, {})
+        records = self._records.get(table, {})
         next_id = counters.get(table, 0) + 1
         while str(next_id) in records:
             next_id += 1
@@ -463,7 +463,7 @@ class Store:
     def _freeze(self) -> dict:
         """The data as they are, for writing out without the locks: a dict per table is
         enough, since a save puts new documents in place and never changes these."""
-        frozen = {name: dict(table) for name, table in self._tables.items()}
+        frozen = {name: dict(table) for name, table in self._records.items()}
         frozen[INTEGRITY_TABLE] = {"1": {"sequence": self._sequence}}
         return frozen
 
@@ -473,7 +473,7 @@ class Store:
         place). Read-only, like `view`; for writing all data out (an export) in a fraction
         of the time and memory of `tables()`."""
         with self.reading():
-            return {name: dict(table) for name, table in self._tables.items()}
+            return {name: dict(table) for name, table in self._records.items()}
 
     def _compact_in_background(self) -> None:
         """Like _compact, as crash-safe, but holding the locks only for moments: the new
@@ -542,11 +542,11 @@ class Store:
         for name, fields in self._index_fields.items():
             for field in fields:
                 self._indexes[(name, field)] = _Index()
-            for key in self._tables.get(name, {}):
+            for key in self._records.get(name, {}):
                 self._index(name, key)
 
     def _index(self, name: str, key: str) -> None:
-        document = self._tables.get(name, {}).get(key)
+        document = self._records.get(name, {}).get(key)
         if document is None:
             return
         for field in self._index_fields.get(name, ()):
@@ -561,7 +561,7 @@ class Store:
     def insert(self, table: str, document: Mapping) -> int:
         """Add a document and return its new id."""
         with self.transaction():
-            doc_id = self._next_id(table)
+            doc_id = self._new_id(table)
             self._write(table, str(doc_id), _without_id(document))
             return doc_id
 
@@ -574,25 +574,25 @@ class Store:
     def get(self, table: str, doc_id: int) -> dict | None:
         """One document with its id, as a copy the caller may change; None if absent."""
         with self.reading():
-            document = self._tables.get(table, {}).get(str(doc_id))
+            document = self._records.get(table, {}).get(str(doc_id))
             return None if document is None else dict(copy.deepcopy(document), id=int(doc_id))
 
     def view(self, table: str, doc_id: int) -> dict | None:
         """One document with its id, read-only (see the class docstring), without the cost
         of a copy; None if absent."""
         with self.reading():
-            document = self._tables.get(table, {}).get(str(doc_id))
+            document = self._records.get(table, {}).get(str(doc_id))
             return None if document is None else dict(document, id=int(doc_id))
 
     def all(self, table: str) -> list[dict]:
         """Every document of a table with its id (read-only: see the class docstring)."""
         with self.reading():
-            return [dict(d, id=int(k)) for k, d in self._tables.get(table, {}).items()]
+            return [dict(d, id=int(k)) for k, d in self._records.get(table, {}).items()]
 
     def find(self, table: str, field: str, value: Any) -> list[dict]:
         """Documents whose field equals value; uses an index when the field has one."""
         with self.reading():
-            documents = self._tables.get(table, {})
+            documents = self._records.get(table, {})
             index = self._indexes.get((table, field))
             if index is not None:
                 keys = sorted(index.keys_for(value), key=int)
@@ -602,7 +602,7 @@ class Store:
     def update(self, table: str, doc_id: int, fields: Mapping) -> bool:
         """Change some fields of one document; False when there is no such document."""
         with self.transaction():
-            document = self._tables.get(table, {}).get(str(doc_id))
+            document = self._records.get(table, {}).get(str(doc_id))
             if document is None:
                 return False
             self._write(table, str(doc_id), {**document, **_without_id(fields)})
@@ -611,7 +611,7 @@ class Store:
     def remove(self, table: str, doc_id: int) -> bool:
         """Delete one document for good; False when there was none."""
         with self.transaction():
-            if str(doc_id) not in self._tables.get(table, {}):
+            if str(doc_id) not in self._records.get(table, {}):
                 return False
             self._write(table, str(doc_id), None)
             return True
@@ -629,7 +629,7 @@ class Store:
             last = self._derived_lists.get((table, name))
             if last is not None and last[0] == self._generation:
                 return last[1]
-            documents = self._tables.get(table, {})
+            documents = self._records.get(table, {})
             kept = self._derived.setdefault((table, name), {})
             if len(kept) > len(documents):
                 for key in kept.keys() - documents.keys():
@@ -645,15 +645,15 @@ class Store:
 
     def count(self, table: str) -> int:
         with self.reading():
-            return len(self._tables.get(table, {}))
+            return len(self._records.get(table, {}))
 
     def tables(self) -> dict[str, dict[str, dict]]:
         """A deep copy of all data, as it would be written to a snapshot."""
         with self.reading():
-            return copy.deepcopy(self._tables)
+            return copy.deepcopy(self._records)
 
     def _meta(self) -> dict:
-        return self._tables[META_TABLE][META_ID]
+        return self._records[META_TABLE][META_ID]
 
     def meta(self, key: str, default: Any = None) -> Any:
         """A value kept in the meta table (settings that travel with the data)."""
@@ -673,7 +673,7 @@ class Store:
             if self._before:
                 raise RuntimeError("replace_all cannot join a transaction with changes")
             kept = self.backup("before-replace")
-            self._tables = json.loads(formats.dump_tables(
+            self._records = json.loads(formats.dump_tables(
                 {name: table for name, table in tables.items() if name != INTEGRITY_TABLE}))
             self._rebuild_indexes()
             # A number of its own, above every save in the journal it replaces.
