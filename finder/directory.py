@@ -140,28 +140,17 @@ class Directory:
             found = (self.provider(provider_id) for provider_id in ids)
             return [record for record in found if record is not None]
 
-    def due_for_call_back(self, today: str, providers: list[dict] | None = None) -> list[dict]:
-        """The providers (of `providers`, already read, or all) not in the trash whose
-        follow-up date is `today` (ISO) or earlier, earliest first, except those whose
-        status ends follow-ups."""
-        if providers is None:  # found from the shortlist's rows, then read
-            with self.store.reading():
-                return self.providers_in_order([e.id for e in self.due_entries(today)])
-        due = [p for p in providers if not self.in_trash(p)
-               and self._due(p.get("follow_up_on"), p.get("status"), today)]
-        return sorted(due, key=lambda p: p["follow_up_on"])
-
-    def due_entries(self, today: str) -> list[ShortlistEntry]:
-        """due_for_call_back as the shortlist's compact rows."""
-        entries, _ = self.shortlist_entries()
-        ending = self.statuses_ending_follow_ups  # _due, inline: this runs on every view
+    def due_entries(self, today: str,
+                    entries: list[ShortlistEntry] | None = None) -> list[ShortlistEntry]:
+        """The providers due for a call back, as the shortlist's compact rows (of `entries`,
+        already read, or all not in the trash): a follow-up date of `today` (ISO) or
+        earlier, earliest first, except those whose status ends follow-ups."""
+        if entries is None:
+            entries, _ = self.shortlist_entries()
+        ending = self.statuses_ending_follow_ups
         due = [e for e in entries if e.follow_up_on and e.follow_up_on <= today
                and e.status not in ending]
         return sorted(due, key=lambda entry: entry.follow_up_on)
-
-    def _due(self, follow_up_on: str | None, status: str | None, today: str) -> bool:
-        return bool(follow_up_on) and follow_up_on <= today \
-            and status not in self.statuses_ending_follow_ups
 
     def follow_ups(self) -> list[dict]:
         """Every provider not in the trash with a follow-up date, earliest first, except those

@@ -47,15 +47,15 @@ def test_due_for_a_call_back_is_a_date_come_not_in_the_trash_nor_finished(direct
     add("Booked", follow_up_on="2026-11-01", status="booked")
     add("Ruled out", follow_up_on="2026-11-01", status="ruled_out")
     directory.trash_provider(add("Trashed", follow_up_on="2026-11-01"))
-    assert [p["name"] for p in directory.due_for_call_back(TODAY)] == ["Overdue", "Today"]
-    everyone, _ = directory.providers_and_trash()
-    assert directory.due_for_call_back(TODAY, everyone) == directory.due_for_call_back(TODAY)
+    assert [e.name for e in directory.due_entries(TODAY)] == ["Overdue", "Today"]
+    entries, _ = directory.shortlist_entries()
+    assert directory.due_entries(TODAY, entries) == directory.due_entries(TODAY)
 
 
 def test_without_statuses_that_end_follow_ups_every_date_come_is_due(tmp_path):
     plain = Directory(Store(tmp_path / "data", indexes=STORE_INDEXES), CONTENT.checklist)
     plain.add_provider({"name": "Booked", "follow_up_on": "2026-11-01", "status": "booked"})
-    assert [p["name"] for p in plain.due_for_call_back(TODAY)] == ["Booked"]
+    assert [e.name for e in plain.due_entries(TODAY)] == ["Booked"]
 
 
 def test_the_trash_is_told_apart_in_one_read_and_undone_by_restoring(directory):

@@ -59,7 +59,8 @@ def index():
     with directory().reading():  # one moment's data on the whole page
         entries, trashed = directory().shortlist_entries()
         filters, query, view = shortlist_view(request.args, entries)
-        due, verdict_changes = directory().due_entries(today), directory().verdict_changes()
+        due = directory().due_entries(today, entries)
+        verdict_changes = directory().verdict_changes()
     page = view.page(query.page, query.per_page)
     view_args = _view_args(request.args)
     return render_template(
