@@ -295,7 +295,7 @@ def import_data(data_file: Path, data_dir: Path | None, yes: bool) -> None:
         checklist = load_content(bundled_path("data")).checklist
         tables, summary = data_files.parse_export(raw, checklist.version)
         store = Store(folder, indexes=STORE_INDEXES)
-        current = data_files.summarise(store.tables())
+        current = data_files.summarise(store.frozen_tables())
     except data_files.DataFileProblem as problem:
         _fail(f"Not imported: {problem}")
     except StorageError as error:

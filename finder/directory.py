@@ -470,13 +470,9 @@ class Directory:
 
     # -- the whole data: export and restore ---------------------------------------------
 
-    def tables(self) -> dict[str, dict[str, dict]]:
-        """A copy of every table as stored: what an export holds."""
-        return self.store.tables()
-
     def tables_to_export(self) -> dict[str, dict[str, dict]]:
-        """Every table as stored at this moment, read-only and without copies (see
-        Store.frozen_tables): the same data as tables(), for writing out at once."""
+        """Every table as stored at this moment, what an export holds: read-only and
+        without copies (see Store.frozen_tables), for writing out or counting at once."""
         return self.store.frozen_tables()
 
     def replace_all(self, tables: dict[str, dict[str, dict]]) -> Path:

@@ -149,7 +149,7 @@ def restore_preview(token: str):
                        f"from before are kept in {_backup_in_words(kept.name)}.",
                "undo": url_for("transfer.undo_restore", backup=kept.name)})
         return redirect(url_for("shortlist.index"))
-    current = data_file.summarise(directory().tables())
+    current = data_file.summarise(directory().tables_to_export())
     return render_template("transfer/restore_preview.html", form=ConfirmForm(),
                            summary=summary, current=current,
                            name=pending.original_name(_data_dir(), token, "json"))

@@ -2,9 +2,10 @@
 `finder export` / `finder import` commands share it.
 
 An export is {"format": "finder-export", "version": 1, "exported_at": ..., "tables": ...}
-where the tables are exactly `Directory.tables()`. A file is checked completely before anything
-is replaced: the format marker, the schema, and that every call points at a provider and a
-checklist version the file (or this finder) has, so a restored folder always opens.
+where the tables are exactly `Directory.tables_to_export()`. A file is checked completely
+before anything is replaced: the format marker, the schema, and that every call points at a
+provider and a checklist version the file (or this finder) has, so a restored folder always
+opens.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class DataFileSummary:
 
 
 def export_document(tables: dict, now: dt.datetime | None = None) -> dict:
-    """The export file's content for `Directory.tables()`."""
+    """The export file's content for `Directory.tables_to_export()`."""
     moment = now or dt.datetime.now(dt.timezone.utc)
     return {"format": FORMAT, "version": VERSION,
             "exported_at": moment.isoformat(timespec="seconds"), "tables": tables}
