@@ -12,6 +12,7 @@ from flask import (Blueprint, current_app, g, jsonify, render_template, request)
 from werkzeug.exceptions import HTTPException
 
 from finder.form_parts import typed_values
+from finder.security import wants_json
 from finder.store import DamagedDataError, StorageError
 
 __all__ = ["bp", "WriteFailure", "write_failure", "note_write_failure", "os_error_behind"]
@@ -44,14 +45,10 @@ def http_error(error: HTTPException):
         advice = advice.format(limit=_megabytes(request.max_content_length))
     if error.description and error.description != type(error).description:
         advice = error.description  # a view said exactly what was wrong
-    if _wants_json():
+    if wants_json():
         return jsonify(error=error.code, message=f"{title}. {advice}"), error.code
     return render_template("errors/error.html", title=title, advice=advice,
                            code=error.code), error.code
-
-
-def _wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 # -- a save that could not be written ----------------------------------------------------
@@ -105,7 +102,7 @@ def write_failure(error: BaseException, folder=None) -> WriteFailure:
             "and that the folder is yours, then {again}.", detail)
     return WriteFailure(
         "finder could not write to its data folder", kept,
-        f"Check the disk that holds {folder}, then {again}.",
+        f"Check the disk that holds {folder}, then {{again}}.",
         detail or (str(error) if not isinstance(error, OSError) else ""))
 
 
@@ -143,7 +140,7 @@ def _failed_write(error: BaseException):
     autosave; a confirm or undo button's own page (or a page that leads back to it); any
     other form's values shown back, so that nothing typed is lost."""
     note_write_failure(error)
-    if _wants_json():
+    if wants_json():
         return jsonify(error="failed", message=g.write_failed.sentence()), 503
     back = None
     view = current_app.view_functions.get(request.endpoint)

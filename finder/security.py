@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from finder.form_parts import typed_values
 
 __all__ = ["init_app", "replays_form_on_expired_token", "takes_json", "safe_next",
-           "LOOPBACK_NAMES", "SIGN_IN_PAGE"]
+           "wants_json", "LOOPBACK_NAMES", "SIGN_IN_PAGE"]
 
 csrf = CSRFProtect()
 SIGN_IN_PAGE = "sign_in.sign_in"  # the one page open to all when a password is required
@@ -133,6 +133,12 @@ def replays_form_on_expired_token(view):
     redirects to the button's page answers with a page linking back to it."""
     view.replays_form_on_expired_token = True
     return view
+
+
+def wants_json() -> bool:
+    """Whether this request's answer should be JSON (the call screen's autosave), not a
+    page."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def _expired_token(error: CSRFError):

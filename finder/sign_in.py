@@ -29,7 +29,9 @@ from wtforms.validators import InputRequired
 
 from finder.data_folder import read_password_hash
 from finder.form_parts import typed_values
-from finder.security import SIGN_IN_PAGE, csrf, replays_form_on_expired_token, safe_next
+from finder.domain.words import plural
+from finder.security import (SIGN_IN_PAGE, csrf, replays_form_on_expired_token, safe_next,
+                             wants_json)
 from finder.sessions import end_signed_in_sessions
 
 __all__ = ["bp", "init_app", "require_sign_in", "GuessingBrake", "signed_out"]
@@ -110,7 +112,7 @@ def require_sign_in():
         return None
     if request.method in ("GET", "HEAD"):
         return redirect(url_for(SIGN_IN_PAGE, next=request.full_path.rstrip("?")))
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(error="signed_out", message=SIGNED_OUT), 401
     rule = request.url_rule
     back = request.path if rule is not None and "GET" in (rule.methods or ()) else None
@@ -172,7 +174,7 @@ def _too_many_tries(form, target, wait: float):
 def _seconds(wait: float) -> str:
     seconds = max(1, math.ceil(wait))
     if seconds < 120:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return plural(seconds, "second")
     return f"{math.ceil(seconds / 60)} minutes"
 
 

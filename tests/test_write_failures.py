@@ -221,3 +221,13 @@ def test_a_schedule_left_unattached_keeps_its_inputs(client, seeded, monkeypatch
                            data=dict(FIXED_MG_SCHEDULE, amount="0.125", action="attach"))
     assert response.status_code == 503
     assert 'value="0.125"' in response.get_data(as_text=True)
+
+
+def test_any_other_disk_error_is_put_in_words_too():
+    from finder.errors import write_failure
+
+    failure = write_failure(OSError(errno.EIO, "Input/output error", "/data/finder.journal"))
+    assert failure.sentence() == (
+        "finder could not write to its data folder (Input/output error). Nothing was "
+        "changed, and nothing you typed is lost. Check the disk that holds /data, then "
+        "save again.")

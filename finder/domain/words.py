@@ -5,10 +5,12 @@ Jinja filters by finder.template_filters; views and messages call them directly.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from functools import lru_cache
 
 __all__ = ["human_date", "short_date", "human_datetime", "first_upper", "plural",
-           "call_labels"]
+           "call_labels", "file_word"]
 
 
 # human_date and human_datetime are cached: the shortlist puts two dates in words on each of
@@ -69,3 +71,9 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """'1 provider', '0 providers', '3 red flags'; `nouns` when adding an s is wrong
     ('2 people')."""
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def file_word(text: str) -> str:
+    """'Dr Rosa Müller' -> 'dr-rosa-muller': words every file system accepts in a name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -17,6 +16,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from finder.domain.words import file_word
 from finder.printing import pdf
 
 __all__ = ["Printable", "printable", "file_name", "PAPER_SIZES"]
@@ -38,14 +38,9 @@ class Printable:
 
 def file_name(parts: list[str], day: dt.date | None = None) -> str:
     """'finder-summary-dr-ann-lee-2026-11-25.pdf' from ["summary", "Dr Ann Lee"]."""
-    words = [_slug(part) for part in ["finder", *parts]]
+    words = [file_word(part) for part in ["finder", *parts]]
     stem = "-".join(word for word in words if word)[:80].rstrip("-")
     return f"{stem}-{(day or dt.date.today()).isoformat()}.pdf"
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def printable(bp: Blueprint, rule: str, endpoint: str):

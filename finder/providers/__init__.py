@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 
 from finder.app_data import content, directory, provider_or_404
-from finder.domain.words import call_labels, plural
+from finder.domain.words import call_labels, file_word, plural
 from finder.errors import note_write_failure
 from finder.form_parts import ConfirmForm, confirmed
 from finder.providers.calendar import FollowUp, follow_up_calendar
@@ -153,7 +151,8 @@ def follow_up_ics(provider_id: int):
     if follow_up is None:
         abort(404, description=f"{provider['name']} has no follow-up date yet. Set one with "
                                "Edit details, or when you end a call.")
-    return _calendar_download([follow_up], f"finder-call-back-{_file_word(provider['name'])}.ics")
+    name = file_word(provider["name"]) or "provider"
+    return _calendar_download([follow_up], f"finder-call-back-{name}.ics")
 
 
 @bp.route("/follow-ups.ics")
@@ -184,8 +183,3 @@ def _calendar_download(follow_ups: list[FollowUp], filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
-
-def _file_word(name: str) -> str:
-    """'Dr Rosa Müller' -> 'dr-rosa-muller': a file name every system accepts."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "provider"
