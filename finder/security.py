@@ -45,6 +45,8 @@ def init_app(app: Flask) -> None:
 
     if app.config.get("HOST_NAMES") is None:
         app.config["HOST_NAMES"] = list(LOOPBACK_NAMES)
+    # Each name in one spelling, worked out once rather than on every request.
+    app.config["HOST_KEYS"] = frozenset(_host_key(name) for name in app.config["HOST_NAMES"])
     app.before_request(_check_host)
     # Sign-in next, before the form token is even looked at: a signed-out client must never
     # reach a view, not even one the expired-token answer below runs again.
@@ -75,8 +77,7 @@ def _check_host():
     """Refuse a request addressed to a name finder does not serve (DNS rebinding)."""
     if isinstance(request.routing_exception, SecurityError):
         return _unknown_host(request.routing_exception)  # not even a host name
-    allowed = {_host_key(name) for name in current_app.config["HOST_NAMES"]}
-    if _host_key(request.host) not in allowed:
+    if _host_key(request.host) not in current_app.config["HOST_KEYS"]:
         return _unknown_host(None)
     return None
 
