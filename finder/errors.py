@@ -116,11 +116,21 @@ def os_error_behind(error: BaseException | None) -> OSError | None:
     return None
 
 
+def save_failed(error: BaseException) -> str:
+    """The words for a save in the data folder that could not be written, as every page
+    says it."""
+    return _in_data_folder(error).sentence()
+
+
 def note_write_failure(error: BaseException) -> int:
     """For a view that draws its own form again after a failed save: the page's header says
     what happened (base.html), and the status to answer with, 503, is returned."""
-    g.write_failed = write_failure(error, current_app.config["DATA_DIR"])
+    g.write_failed = _in_data_folder(error)
     return 503
+
+
+def _in_data_folder(error: BaseException) -> WriteFailure:
+    return write_failure(error, current_app.config["DATA_DIR"])
 
 
 @bp.app_errorhandler(StorageError)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 
 from finder.app_data import call_or_404, content, directory, provider_or_404
 from finder.calls.forms import (end_status_choices, field_value, interview_form,
@@ -19,7 +19,7 @@ from finder.calls.screen import asked_words, fingerprint, render_call_screen
 from finder.domain.interview_fields import field_names
 from finder.domain.scoring import score_words
 from finder.domain.words import human_date
-from finder.errors import write_failure
+from finder.errors import save_failed
 from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token, takes_json
 from finder.store import StorageError
@@ -27,12 +27,6 @@ from finder.store import StorageError
 __all__ = ["bp"]
 
 bp = Blueprint("calls", __name__)
-
-
-def save_failed(error: StorageError) -> str:
-    """The words for an answer that could not be written, as every page says it."""
-    return write_failure(error, current_app.config["DATA_DIR"]).sentence()
-
 
 
 @bp.route("/providers/<int:provider_id>/calls", methods=["POST"])

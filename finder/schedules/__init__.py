@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from finder.app_data import call_or_404, content, directory
 from finder.domain.interview_fields import parse_field, read_field
 from finder.domain.schedule_inputs import InputError, proposal_from_inputs
 from finder.domain.taper_schedule import TaperData
 from finder.domain.words import call_labels
-from finder.errors import write_failure
+from finder.errors import save_failed
 from finder.form_parts import confirmed
 from finder.schedules.forms import schedule_form
 from finder.schedules.schedule_view import ScheduleView, schedule_view
@@ -126,7 +125,7 @@ def for_call(call_id: int):
     try:
         directory().attach_schedule(call_id, form.inputs())
     except StorageError as error:
-        failure = write_failure(error, current_app.config["DATA_DIR"]).sentence()
+        failure = save_failed(error)
         return _render_for_call(call, form, failure=failure), 503
     flash({"text": "Saved the schedule with this call. It is shown below, on the provider's "
                    "page and in the printable summary.",
