@@ -450,6 +450,7 @@ def test_the_filters_fold_behind_one_control_that_counts_what_is_on(client, shor
 def test_the_call_back_list_shows_the_first_few_and_links_to_all(client, directory):
     for n in range(1, 12):
         directory.add_provider({"name": f"Dr Due {n:02d}", "follow_up_on": day(-n)})
+    directory.add_provider({"name": "Dr Booked", "follow_up_on": day(-1), "status": "booked"})
     page = client.get("/").get_data(as_text=True)
     section = page.split('id="due-heading"', 1)[1].split("</section>", 1)[0]
     due = re.findall(r'<a href="/providers/\d+">([^<]+)</a>', section)

@@ -81,7 +81,13 @@ def _rows_to_show(entries):
 
 
 def _all_due_url() -> str:
-    return _url([("follow_up", "due")], ShortlistQuery({}, "", "follow_up"))
+    """The view of every provider in the call-back list: a follow-up date come, and a status
+    that does not end follow-ups."""
+    vocabulary = content().vocabulary
+    ending = vocabulary.statuses_ending_follow_ups()
+    chasing = [("status", status) for status, _ in vocabulary.choices("statuses")
+               if status not in ending]
+    return _url([("follow_up", "due"), *chasing], ShortlistQuery({}, "", "follow_up"))
 
 
 def _page_with_row(args: MultiDict) -> str:
