@@ -214,3 +214,26 @@ def wait_for_the_shortlist(address: str, seconds: float = 10) -> None:
         except OSError:
             assert time.monotonic() < deadline
             time.sleep(0.1)
+
+
+def serve_without_listening(monkeypatch, *arguments: str, port: int = 5000):
+    """Run `finder serve ARGUMENTS` as far as the moment it would start listening; return
+    the command's result and the apps it built (one per run)."""
+    import waitress
+    from click.testing import CliRunner
+
+    from finder import cli
+
+    apps = []
+
+    class Server:
+        effective_port = port
+
+        def run(self):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_port_problem", lambda host, port: None)
+    monkeypatch.setattr(waitress, "create_server",
+                        lambda app, **kwargs: apps.append(app) or Server())
+    result = CliRunner().invoke(cli.main, ["serve", *arguments], catch_exceptions=False)
+    return result, apps

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from finder import cli, create_app
-from support import (add_provider, csrf_token_from, save_field, start_call,
-                     wait_for_the_shortlist)
+from support import (add_provider, csrf_token_from, save_field, serve_without_listening,
+                     start_call, wait_for_the_shortlist)
 
 # -- a lone UTF-16 surrogate in an autosaved answer ------------------------------------------
 
@@ -418,21 +418,8 @@ def test_a_secret_key_of_the_wrong_kind_stops_start_up_with_a_sentence(tmp_path)
                                          ("localhost", "localhost")])
 def test_another_loopback_address_prints_an_address_that_answers(tmp_path, monkeypatch,
                                                                  host, shown):
-    import waitress
-
-    apps = []
-
-    class Server:
-        effective_port = 5000
-
-        def run(self):
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(cli, "_port_problem", lambda host, port: None)
-    monkeypatch.setattr(waitress, "create_server",
-                        lambda app, **kwargs: apps.append(app) or Server())
-    result = CliRunner().invoke(cli.main, ["serve", "--host", host, "--data-dir",
-                                           str(tmp_path)], catch_exceptions=False)
+    result, apps = serve_without_listening(monkeypatch, "--host", host, "--data-dir",
+                                           str(tmp_path))
     assert f"finder is running at http://{shown}:5000/" in result.output
     assert "From other devices" not in result.output
     app = apps[0]

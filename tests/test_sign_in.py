@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from finder import create_app
 from finder.data_folder import write_password_hash
-from support import finder_serving, free_port, seed_every_kind
+from support import finder_serving, free_port, seed_every_kind, serve_without_listening
 
 PASSWORD = "correct horse"
 # What the seeded data hold: none of it may reach a signed-out client.
@@ -204,26 +204,10 @@ def test_a_restart_ends_every_session(data_dir):
 
 
 def test_the_session_cookie_is_named_for_finder_and_its_port(tmp_path, monkeypatch):
-    import waitress
-
-    from finder import cli
-
     apps = []
-
-    class Server:
-        effective_port = 0
-
-        def run(self):
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(cli, "_port_problem", lambda host, port: None)
-    monkeypatch.setattr(waitress, "create_server",
-                        lambda app, **kwargs: apps.append(app) or Server())
-    from click.testing import CliRunner
-
     for port in ("5000", "5001"):
-        CliRunner().invoke(cli.main, ["serve", "--port", port, "--data-dir",
-                                      str(tmp_path / port)], catch_exceptions=False)
+        apps += serve_without_listening(monkeypatch, "--port", port, "--data-dir",
+                                        str(tmp_path / port), port=0)[1]
     names = [app.config["SESSION_COOKIE_NAME"] for app in apps]
     assert names == ["finder_session_5000", "finder_session_5001"]
     response = apps[0].test_client().get("/")
