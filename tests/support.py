@@ -129,8 +129,9 @@ FIXED_MG_SCHEDULE = {"drug": "clonazepam", "start_mg": "2", "mode": "rule", "amo
 def seed_every_kind(client, name="Dr Test", phone="555-123-4567", notes="",
                     call_notes="notes", trashed="Dr Trashed", imported="Dr Imported") -> dict:
     """Through the pages (CSRF off): a provider with a follow-up date and a call (a red flag
-    ticked, a schedule attached), a provider in the trash, a list imported and one waiting, a restore done and
-    one waiting. Returns real values for every kind of path parameter in the app."""
+    ticked, a schedule attached), a provider in the trash, a list imported and one waiting,
+    a restore done and one waiting. Returns real values for every kind of path parameter in
+    the app."""
     import io
 
     # A follow-up date, so that its calendar file (name and phone in it) is served.
