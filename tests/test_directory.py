@@ -83,7 +83,7 @@ def test_a_whole_form_is_saved_all_together_or_not_at_all(directory):
 
 def test_a_backup_is_found_by_its_name_only_while_the_folder_keeps_it(directory):
     directory.add_provider({"name": "Dr Backed Up"})
-    kept = directory.replace_all(directory.tables())
+    kept = directory.replace_all(directory.store.tables())
     assert directory.backup_file(kept.name) == kept
     assert directory.backup_file("finder-20990101-000000-000000-before-replace.json") is None
     assert directory.backup_file("../" + kept.name) is None
