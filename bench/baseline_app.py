@@ -116,7 +116,7 @@ PAGE = """<!doctype html>
         <fieldset class="plain">
           <legend class="visually-hidden">{{ group.legend }}</legend>
           {% for option in group.options %}
-          <label class="choice choice--compact" for="f-{{ group.key }}-{{ option.index }}">
+          <label class="choice choice--compact">
             <input type="checkbox" id="f-{{ group.key }}-{{ option.index }}" name="{{ group.key }}" value="{{ option.value }}"{% if option.checked %} checked{% endif %}>
             <span>{{ option.label }} <span class="count">({{ option.count }})</span></span>
           </label>

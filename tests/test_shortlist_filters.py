@@ -208,6 +208,23 @@ def test_selected_options_are_marked():
     assert chosen == ["called", "waiting"]
 
 
+
+def test_a_short_filter_offers_every_choice_and_a_long_one_those_that_would_show_someone():
+    view, _, _ = run(state="NY")
+    assert [o.value for o in view.options["status"] if o.offered] == [
+        "to_call", "called", "waiting", "booked", "ruled_out"]  # "booked" matches none
+    assert [o.value for o in view.options["state"] if o.offered] == ["CA", "NY", "OR", "WA"]
+
+
+def test_an_option_keeps_its_number_whatever_the_counts():
+    # The page names each box after its number, and gives the focus back to it by that
+    # name after the counts change.
+    before = {o.value: o.number for o in run()[0].options["state"]}
+    after = {o.value: o.number for o in run(specialty="psychiatry")[0].options["state"]}
+    assert before == after
+    assert sorted(before.values()) == list(range(1, len(before) + 1))
+    assert before["CA"] < before["OR"] < before["WA"]
+
 # -- description and emptied-by -----------------------------------------------------------
 
 

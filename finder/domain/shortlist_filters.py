@@ -36,6 +36,9 @@ __all__ = [
 ]
 
 GetList = Callable[[str], list[str]]
+# A filter with up to this many choices offers them all; a longer one (the states) offers
+# only those that would match someone or are chosen.
+SHORT_FILTER = 12
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Option:
     label: str
     count: int = 0
     selected: bool = False
+    number: int = 1  # its place among all the filter's choices, offered or not
+    offered: bool = True  # worth showing: it would match someone, it is chosen, or the
+    #                       filter is short enough to show every choice
 
 
 @dataclass
@@ -273,8 +279,10 @@ def _options(filter_: Filter, facet_counts: Counter, shown, missed_only, query) 
                           for value, _ in filter_.choices})
         counts.update(chain.from_iterable(map(filter_.values, missed_only)))
     chosen = query.selected.get(filter_.key, [])
-    return [Option(value, label, counts[value], value in chosen)
-            for value, label in filter_.choices]
+    short = len(filter_.choices) <= SHORT_FILTER
+    return [Option(value, label, counts[value], value in chosen, number,
+                   bool(short or counts[value] or value in chosen))
+            for number, (value, label) in enumerate(filter_.choices, start=1)]
 
 
 def _emptied_by(entries, missed_only, active, query) -> list[str]:
