@@ -8,7 +8,7 @@ from typing import Callable
 
 from finder.domain.scoring import score_words
 from finder.domain.shortlist_entries import ShortlistEntry
-from finder.domain.words import human_datetime, short_date
+from finder.domain.words import human_datetime, plural, short_date
 
 __all__ = ["ShortlistRow", "shortlist_rows"]
 
@@ -24,7 +24,7 @@ class ShortlistRow:
     verdict: str
     verdict_label: str
     score: str
-    red_flags: int
+    red_flags: str  # '2 red flags', or '' for none
     status: str
     follow_up: str
     last_contact: str
@@ -56,7 +56,7 @@ def _row(entry: ShortlistEntry, specialties, statuses, verdict_names, link_for) 
         tags=entry.tags,
         verdict=entry.verdict, verdict_label=verdict_names.get(entry.verdict) or entry.verdict,
         score=score_words(standing, short=True) if scored else "–",
-        red_flags=entry.red_flags,
+        red_flags=plural(entry.red_flags, 'red flag') if entry.red_flags else '',
         status=statuses.get(entry.status) or entry.status,
         follow_up=short_date(entry.follow_up_on),
         last_contact=short_date(entry.last_call_at) or "–",
