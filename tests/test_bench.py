@@ -27,9 +27,9 @@ from peer import datasette_query, load_sqlite  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-def run_quick(script: str) -> str:
-    done = subprocess.run([sys.executable, str(BENCH / script), "--quick"], cwd=REPO,
-                          capture_output=True, text=True, timeout=180)
+def run_quick(script: str, *arguments: str) -> str:
+    done = subprocess.run([sys.executable, str(BENCH / script), *arguments, "--quick"],
+                          cwd=REPO, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -107,3 +107,16 @@ def test_peer_quick_times_finder_beside_datasette_on_the_same_providers():
     assert out.count("| same, same order |") == 3, out
     assert out.count("| Datasette, same rows and facets |") == 3
     assert "DIFFERENT" not in out
+
+
+def test_against_release_quick_serves_an_earlier_commit_beside_this_checkout():
+    # HEAD stands in for the earlier release: any clone has it.
+    out = run_quick("against_release.py", "HEAD")
+    lines = {line.split(" | ")[0]: line for line in out.splitlines() if line.startswith("| ")}
+    assert set(lines) >= {"| shortlist", "| shortlist sorted by name",
+                          "| shortlist filtered (status)"}
+    assert re.match(r"\| shortlist \| 20 \| 3 \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \| "
+                    r"[\d.]+× / [\d.]+× \|", lines["| shortlist"])
+    worktrees = subprocess.run(["git", "-c", "safe.directory=*", "-C", str(REPO), "worktree",
+                                "list"], capture_output=True, text=True, check=True).stdout
+    assert "finder-against-release" not in worktrees  # the checkout it made is gone
