@@ -17,6 +17,7 @@ from finder.domain.checklist import Checklist, checklist_from_data
 from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
 from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
 from finder.domain.shortlist_entries import ShortlistEntry, shortlist_entry
+from finder.domain.shortlist_filters import ShortlistIndex
 from finder.store import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
@@ -49,6 +50,7 @@ class Directory:
         self.now = now
         self.statuses_ending_follow_ups = frozenset(statuses_ending_follow_ups)
         self._checklists: dict[int, Checklist] = {current.version: current}
+        self._shortlist_index: tuple | None = None  # (entries, the ShortlistIndex of them)
         self._remember_checklist(current)
 
     # -- checklist versions --------------------------------------------------------------
@@ -128,6 +130,17 @@ class Directory:
         kept = [entry for entry in entries if not entry.in_trash]
         return kept, len(entries) - len(kept)
 
+    def shortlist_index(self, today: dt.date) -> ShortlistIndex:
+        """The shortlist's entries prepared for every view (ShortlistIndex), kept until a save
+        changes any entry (Store.derived then hands out another tuple) or the day changes."""
+        entries = self.store.derived(PROVIDERS, "shortlist", shortlist_entry)
+        kept = self._shortlist_index
+        if kept is not None and kept[0] is entries and kept[1].day == today:
+            return kept[1]
+        index = ShortlistIndex(entries, today, self.statuses_ending_follow_ups)
+        self._shortlist_index = (entries, index)
+        return index
+
     def reading(self):
         """A context in which reads see one moment: no save, of this process or another,
         lands between them (for a view and the records behind it)."""
@@ -140,17 +153,11 @@ class Directory:
             found = (self.provider(provider_id) for provider_id in ids)
             return [record for record in found if record is not None]
 
-    def due_entries(self, today: str,
-                    entries: list[ShortlistEntry] | None = None) -> list[ShortlistEntry]:
-        """The providers due for a call back, as the shortlist's compact rows (of `entries`,
-        already read, or all not in the trash): a follow-up date of `today` (ISO) or
-        earlier, earliest first, except those whose status ends follow-ups."""
-        if entries is None:
-            entries, _ = self.shortlist_entries()
-        ending = self.statuses_ending_follow_ups
-        due = [e for e in entries if e.follow_up_on and e.follow_up_on <= today
-               and e.status not in ending]
-        return sorted(due, key=lambda entry: entry.follow_up_on)
+    def due_entries(self, today: str, index: ShortlistIndex | None = None) -> list[ShortlistEntry]:
+        """The providers due for a call back, as the shortlist's compact rows (from `index`,
+        already read for `today`, or the directory's own): a follow-up date of `today` (ISO)
+        or earlier, earliest first, except those whose status ends follow-ups."""
+        return (index or self.shortlist_index(dt.date.fromisoformat(today))).due()
 
     def follow_ups(self) -> list[dict]:
         """Every provider not in the trash with a follow-up date, earliest first, except those

@@ -1,6 +1,7 @@
 """The directory's answers the pages share: what is in the trash, who is due for a call
 back, and a whole form's answers saved all together or not at all."""
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -48,8 +49,8 @@ def test_due_for_a_call_back_is_a_date_come_not_in_the_trash_nor_finished(direct
     add("Ruled out", follow_up_on="2026-11-01", status="ruled_out")
     directory.trash_provider(add("Trashed", follow_up_on="2026-11-01"))
     assert [e.name for e in directory.due_entries(TODAY)] == ["Overdue", "Today"]
-    entries, _ = directory.shortlist_entries()
-    assert directory.due_entries(TODAY, entries) == directory.due_entries(TODAY)
+    index = directory.shortlist_index(dt.date.fromisoformat(TODAY))
+    assert directory.due_entries(TODAY, index) == directory.due_entries(TODAY)
 
 
 def test_without_statuses_that_end_follow_ups_every_date_come_is_due(tmp_path):
@@ -157,3 +158,22 @@ def test_entries_are_shared_read_only_and_kept_while_nothing_changes(directory):
     directory.add_provider({"name": "Dr Park"})
     after, _ = directory.shortlist_entries()
     assert after[0] is first[0] and [e.name for e in after] == ["Dr Lee", "Dr Park"]
+
+
+def test_the_shortlist_index_is_kept_until_a_save_or_a_new_day(directory, tmp_path):
+    day = dt.date(2026, 12, 1)
+    directory.add_provider({"name": "Dr Lee", "follow_up_on": "2026-12-02"})
+    index = directory.shortlist_index(day)
+    assert directory.shortlist_index(day) is index
+    assert directory.due_entries(day.isoformat()) == []
+    # The next day the same entries are due: the follow-up's values depend on the day.
+    tomorrow = directory.shortlist_index(day + dt.timedelta(days=1))
+    assert tomorrow is not index and [e.name for e in tomorrow.due()] == ["Dr Lee"]
+    # A save, here by another process, gives another index with it.
+    other = Directory(Store(tmp_path / "data", indexes=STORE_INDEXES), CONTENT.checklist)
+    other.add_provider({"name": "Dr Park"})
+    after = directory.shortlist_index(day)
+    assert after is not index and [e.name for e in after.entries] == ["Dr Lee", "Dr Park"]
+    directory.trash_provider(1)
+    assert [e.name for e in directory.shortlist_index(day).entries] == ["Dr Park"]
+    assert directory.shortlist_index(day).trashed == 1

@@ -14,7 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from finder.content import load_content
 from finder.domain.shortlist_entries import shortlist_entry
-from finder.domain.shortlist_filters import ShortlistQuery, build_filters, describe, run_query
+from finder.domain.shortlist_filters import (SORTS, ShortlistIndex, ShortlistQuery,
+                                             build_filters, describe, run_query)
 from support import REPO
 
 TODAY = dt.date(2026, 11, 25)
@@ -66,8 +67,8 @@ def run(rows=ROWS, **args):
     tags = {tag for row in rows for tag in row.get("tags") or []}
     filters = build_filters(VOCABULARY, VERDICTS, TODAY, tags)
     query = ShortlistQuery.parse(multi.getlist, filters)
-    entries = [shortlist_entry(row["id"], row) for row in rows]
-    return run_query(entries, filters, query), filters, query
+    index = ShortlistIndex([shortlist_entry(row["id"], row) for row in rows], TODAY)
+    return run_query(index, filters, query), filters, query
 
 
 def names(**args) -> list[str]:
@@ -348,6 +349,31 @@ def test_sort_by_follow_up_puts_soonest_first_and_no_date_last():
 
 def test_sorting_applies_after_filtering():
     assert names(red_flags="none", sort="name") == ["Dr Ann Lee", "Dr Kim Park"]
+
+
+@pytest.mark.parametrize("sort", ["score", "percent", "name", "last_contact", "follow_up"])
+def test_every_view_lists_its_providers_in_the_order_sorting_them_alone_gives(sort):
+    # The index sorts every entry once and picks the matches out of that order.
+    rows = [provider(f"Dr {name}", verdict=verdict, percent=percent, state=state,
+                     last_call_at=called, follow_up_on=due)
+            for name, verdict, percent, state, called, due in [
+                ("Bo", "promising", 60, "CA", "2026-11-02T10:00", "2026-12-03"),
+                ("al", "strong", 90, "OR", "", "2026-11-30"),
+                ("Cy", "promising", 60, "CA", "2026-11-05T10:00", ""),
+                ("Di", "incomplete", None, "CA", "2026-11-05T10:00", "2026-11-30"),
+                ("Ed", "not_a_match", 20, "CA", "", "2026-12-01")]]
+    everyone = names(rows=rows, sort=sort)
+    in_ca = names(rows=rows, sort=sort, state="CA")
+    assert in_ca == [name for name in everyone if name != "Dr al"]
+    _, key, reverse = SORTS[sort]
+    entries = [shortlist_entry(row["id"], row) for row in rows if row["state"] == "CA"]
+    assert in_ca == [e.name for e in sorted(entries, key=key, reverse=reverse)]
+
+
+def test_every_search_word_must_be_found():
+    assert shown(q="sister") == {"Dr Kim Park", "Dr Ann Lee"}
+    assert shown(q="sister park") == {"Dr Kim Park"}
+    assert shown(q="park sister nobody") == set()
 
 
 # -- what mutation testing showed unpinned (issue 17), and issue 16's orders ---------------

@@ -1,22 +1,22 @@
 """Shortlist filters, search, sorting and pages, read from the query string.
 
 Pure module: no Flask. Each filter is a small object looked up by its query-string key. It
-parses its own values, tells which of its values a provider has, counts how many providers
-each value would match given the other filters, and describes itself in words, so that any
-filtered view is a URL and can be printed with a sentence saying what it shows.
+parses its own values and describes itself in words, so that any filtered view is a URL and
+can be printed with a sentence saying what it shows.
 
 It works on ShortlistEntry rows (finder.domain.shortlist_entries), which carry each filter's
-values ready, so that filtering, counting and sorting a shortlist of thousands is one pass
-over small, prepared rows (see run_query).
+values ready, through a ShortlistIndex of them: the entries with each value, and each sort
+order, worked out once for every view until the data change. A view (run_query) is then a
+few set operations, and counting how many providers each value would match given the
+other filters is taking the size of a set.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Callable, Collection, Iterable, Mapping
+from typing import AbstractSet as Set, Callable, Collection, Iterable, Mapping, Sequence
 
 from finder.domain.search_text import search_words
 from finder.domain.shortlist_entries import SCORE_BANDS, ShortlistEntry, facet
@@ -26,6 +26,7 @@ __all__ = [
     "Filter",
     "Option",
     "Page",
+    "ShortlistIndex",
     "ShortlistQuery",
     "ShortlistView",
     "build_filters",
@@ -54,10 +55,11 @@ class Option:
 
 @dataclass
 class Filter:
-    """One filter: a key in the query string, its choices, a test and a sentence.
+    """One filter: a key in the query string, its choices and a sentence.
 
     Most filters read their values from the entry's `facets`, worked out when the entry was
-    built; one whose values change with the day (the follow-up) gives `values_of`."""
+    built; one whose values change with the day (the follow-up) gives `values_of`.
+    ShortlistIndex finds the entries with each value."""
 
     key: str
     label: str
@@ -69,21 +71,6 @@ class Filter:
         """The chosen values that this filter knows; anything else is ignored."""
         known = {value for value, _ in self.choices}
         return list(dict.fromkeys(v for v in get_list(self.key) if v in known))
-
-    def values(self, entry: ShortlistEntry) -> Collection[str]:
-        """The filter's values this provider has."""
-        if self.values_of is not None:
-            return self.values_of(entry)
-        prefix = facet(self.key, "")
-        return [text[len(prefix):] for text in entry.facets if text.startswith(prefix)]
-
-    def matcher(self, values: Collection[str]) -> Callable[[ShortlistEntry], bool]:
-        """A test for "has any of `values`" (several values of one filter mean any)."""
-        if self.values_of is not None:
-            chosen, values_of = set(values), self.values_of
-            return lambda entry: not chosen.isdisjoint(values_of(entry))
-        facets = frozenset(facet(self.key, value) for value in values)
-        return lambda entry: not facets.isdisjoint(entry.facets)
 
     def label_of(self, value: str) -> str:
         return dict(self.choices).get(value, value)
@@ -233,69 +220,157 @@ class ShortlistView:
         return Page(self.rows[start:start + size], shown, count, size, len(self.rows), number)
 
 
-def run_query(entries: list[ShortlistEntry], filters: list[Filter],
+class ShortlistIndex:
+    """The shortlist's entries at one moment of the data, prepared for every view of it, as
+    a database indexes a table: those in the trash set apart, the tags and marks the filters
+    offer, each sort order (worked out the first time a view asks for it), and for each
+    filter value the ids of the entries that have it. A view is then a few set operations
+    and one pass over the entries in order, with no sort, and counting a value is taking
+    the size of a set.
+
+    Directory.shortlist_index keeps one until a save changes the entries or the day changes
+    (the follow-up filter's values depend on the day: the filters of its views are built
+    for `day`). Everything in it is worked out from the entries alone, and entries are
+    immutable, so no view can change what another sees."""
+
+    def __init__(self, entries: Sequence[ShortlistEntry], day: dt.date,
+                 statuses_ending_follow_ups: Collection[str] = ()):
+        self.day = day
+        self.statuses_ending_follow_ups = frozenset(statuses_ending_follow_ups)
+        self.entries = tuple(entry for entry in entries if not entry.in_trash)
+        self.trashed = len(entries) - len(self.entries)
+        self.tags = frozenset(chain.from_iterable(entry.tags for entry in self.entries))
+        self.any_to_fix = any(entry.to_fix for entry in self.entries)
+        self.all_ids = frozenset(entry.id for entry in self.entries)
+        self._by_id = {entry.id: entry for entry in self.entries}
+        self._search_texts = {entry.id: entry.search_text for entry in self.entries}
+        # Per sort order: the entries, and their ids (picking ids from a tuple of them is
+        # several times faster than reading each entry's).
+        self._orders: dict[str, tuple[tuple[ShortlistEntry, ...], tuple[int, ...]]] = {}
+        self._ids_by_facet: dict[str, set[int]] | None = None
+        self._ids_by_value: dict[str, dict[str, set[int]]] = {}
+        self._due: list[ShortlistEntry] | None = None
+
+    def in_order(self, sort: str, only: Set[int] | None = None) -> Sequence[ShortlistEntry]:
+        """Every entry, or `only` those with these ids, in a sort order."""
+        order = self._orders.get(sort)
+        if order is None:
+            _, key, reverse = SORTS[sort]
+            # Python's sort is stable, so any part of this order is in the order that
+            # sorting that part alone would give.
+            entries = sorted(self.entries, key=key, reverse=reverse)
+            order = self._orders[sort] = (tuple(entries), tuple(e.id for e in entries))
+        if only is None:
+            return order[0]
+        return [self._by_id[i] for i in filter(only.__contains__, order[1])]
+
+    def due(self) -> list[ShortlistEntry]:
+        """The entries due for a call back: a follow-up date of `day` or earlier, earliest
+        first, except those whose status ends follow-ups."""
+        if self._due is None:
+            today, due = self.day.isoformat(), []
+            for entry in self.in_order("follow_up"):  # dated ones first, soonest first
+                if not entry.follow_up_on or entry.follow_up_on > today:
+                    break
+                if entry.status not in self.statuses_ending_follow_ups:
+                    due.append(entry)
+            self._due = due
+        return self._due
+
+    def ids_with(self, filter_: Filter, value: str) -> Set[int]:
+        """The ids of the entries that have this value of the filter."""
+        if filter_.values_of is not None:
+            by_value = self._ids_by_value.get(filter_.key)
+            if by_value is None:
+                by_value = self._ids_by_value[filter_.key] = _ids_by(
+                    (entry.id, filter_.values_of(entry)) for entry in self.entries)
+            return by_value.get(value, EMPTY)
+        if self._ids_by_facet is None:
+            self._ids_by_facet = _ids_by((entry.id, entry.facets) for entry in self.entries)
+        return self._ids_by_facet.get(facet(filter_.key, value), EMPTY)
+
+    def ids_with_any(self, filter_: Filter, values: Iterable[str]) -> Set[int]:
+        """Several values of one filter mean any of them."""
+        found = [self.ids_with(filter_, value) for value in values]
+        return found[0] if len(found) == 1 else set().union(*found)
+
+    def ids_found(self, words: list[str]) -> Set[int]:
+        """The ids of the entries whose text holds every search word (at least one)."""
+        texts = self._search_texts
+        found = [i for i, text in texts.items() if words[0] in text]
+        for word in words[1:]:
+            found = [i for i in found if word in texts[i]]
+        return set(found)
+
+
+EMPTY: Set[int] = frozenset()
+
+
+def _ids_by(values: Iterable[tuple[int, Iterable[str]]]) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for entry_id, keys in values:
+        for key in keys:
+            found.setdefault(key, set()).add(entry_id)
+    return found
+
+
+def run_query(index: ShortlistIndex, filters: list[Filter],
               query: ShortlistQuery) -> ShortlistView:
-    """Filter, count and sort, in one pass over the entries. Counts show how many providers
-    each value would match if chosen, given every other active filter and the search."""
+    """The entries the query asks for, in its order, and how many each filter value would
+    show if chosen, given every other chosen filter and the search."""
+    order = index.in_order(query.sort)
+    chosen = [f for f in filters if f.key in query.selected]
     words = search_words(query.search)
-    searched = ([entry for entry in entries if all(w in entry.search_text for w in words)]
-                if words else entries)
-    active = [(f, f.matcher(query.selected[f.key])) for f in filters if f.key in query.selected]
-    shown, missed_only = _sift(searched, active)
-    # A provider that fails no filter counts for every filter's values; one that fails
-    # exactly one filter counts for that filter's values only (what choosing them would
-    # show); one that fails two counts nowhere.
-    facet_counts = Counter(chain.from_iterable(entry.facets for entry in shown))
-    options = {f.key: _options(f, facet_counts, shown, missed_only.get(f.key, ()), query)
-               for f in filters}
-    _, key, reverse = SORTS[query.sort]
-    shown.sort(key=key, reverse=reverse)
-    emptied_by = [] if shown else _emptied_by(entries, missed_only, active, query)
-    return ShortlistView(shown, len(entries), options, describe(filters, query), emptied_by)
+    # Per chosen filter, the ids it lets through; the search is one more such set.
+    passing = {f.key: index.ids_with_any(f, query.selected[f.key]) for f in chosen}
+    if words:
+        passing["q"] = index.ids_found(words)
+
+    def all_but(key: str | None) -> Set[int]:
+        """The ids that pass everything chosen except `key`."""
+        sets = [ids for other, ids in passing.items() if other != key]
+        return index.all_ids.intersection(*sets) if sets else index.all_ids
+
+    shown_ids = all_but(None)
+    shown = (list(order) if shown_ids is index.all_ids
+             else index.in_order(query.sort, only=shown_ids))
+    # A value's count is what choosing it would show: how many of the entries that pass
+    # every other choice (of other filters, and the search) have it.
+    options = {f.key: _options(f, _counter(index, f, all_but(f.key)), query) for f in filters}
+    emptied_by = [] if shown else _emptied_by(chosen, all_but, query)
+    return ShortlistView(shown, len(order), options, describe(filters, query), emptied_by)
 
 
-def _sift(entries, active) -> tuple[list, dict[str, list]]:
-    """The entries that pass every active filter, and, per filter, those that fail it alone."""
-    if not active:
-        return list(entries), {}
-    shown, missed_only = [], {f.key: [] for f, _ in active}
-    for entry in entries:
-        missed = None
-        for filter_, matches in active:
-            if not matches(entry):
-                if missed is not None:
-                    break  # fails two: counts nowhere
-                missed = filter_.key
-        else:
-            (shown if missed is None else missed_only[missed]).append(entry)
-    return shown, missed_only
+def _counter(index: ShortlistIndex, filter_: Filter, pool: Set[int]) -> Callable[[str], int]:
+    if pool is index.all_ids:
+        return lambda value: len(index.ids_with(filter_, value))
+    return lambda value: len(pool.intersection(index.ids_with(filter_, value)))
 
 
-def _options(filter_: Filter, facet_counts: Counter, shown, missed_only, query) -> list[Option]:
-    if filter_.values_of is not None:
-        counts = Counter(chain.from_iterable(map(filter_.values_of, chain(shown, missed_only))))
-    else:
-        counts = Counter({value: facet_counts[facet(filter_.key, value)]
-                          for value, _ in filter_.choices})
-        counts.update(chain.from_iterable(map(filter_.values, missed_only)))
+def _options(filter_: Filter, count_of: Callable[[str], int],
+             query: ShortlistQuery) -> list[Option]:
     chosen = query.selected.get(filter_.key, [])
     short = len(filter_.choices) <= SHORT_FILTER
-    return [Option(value, label, counts[value], value in chosen, number,
-                   bool(short or counts[value] or value in chosen))
-            for number, (value, label) in enumerate(filter_.choices, start=1)]
+    options = []
+    for number, (value, label) in enumerate(filter_.choices, start=1):
+        count = count_of(value)
+        options.append(Option(value, label, count, value in chosen, number,
+                              bool(short or count or value in chosen)))
+    return options
 
 
-def _emptied_by(entries, missed_only, active, query) -> list[str]:
-    """For an empty result: which active filters, or the search, taken away alone would
+def _emptied_by(chosen: list[Filter], all_but: Callable[[str | None], Set[int]],
+                query: ShortlistQuery) -> list[str]:
+    """For an empty result: which chosen filters, or the search, taken away alone would
     show something, and how many providers each would bring back."""
     found = []
-    for filter_, _ in active:
-        count = len(missed_only[filter_.key])
+    for filter_ in chosen:
+        count = len(all_but(filter_.key))
         if count:
             found.append(f"{filter_.phrase(query.selected[filter_.key])} "
                          f"(without it: {plural(count, 'provider')})")
     if query.search:
-        count = sum(1 for entry in entries if all(matches(entry) for _, matches in active))
+        count = len(all_but("q"))
         if count:
             found.append(f"the search “{query.search}” "
                          f"(without it: {plural(count, 'provider')})")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import chain
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -11,8 +10,8 @@ from werkzeug.datastructures import MultiDict
 
 from finder.app_data import content, directory, verdict_names
 from finder.domain.shortlist_filters import (DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS,
-                                             ShortlistQuery, build_filters, run_query,
-                                             whole_number)
+                                             ShortlistIndex, ShortlistQuery, build_filters,
+                                             run_query, whole_number)
 from finder.form_parts import confirmed
 from finder.security import replays_form_on_expired_token
 from finder.shortlist.rows import shortlist_rows
@@ -30,17 +29,15 @@ DUE_SHOWN = 8
 bp = Blueprint("shortlist", __name__)
 
 
-def shortlist_view(args, entries: list | None = None):
+def shortlist_view(args, index: ShortlistIndex | None = None):
     """The providers the query string asks for (every match, in order, as ShortlistEntry
-    rows), with filters, counts and a description. `entries`, when given, are the
-    providers not in the trash, already read."""
-    entries = directory().shortlist_entries()[0] if entries is None else entries
-    tags = set(chain.from_iterable(entry.tags for entry in entries))
-    any_to_fix = any(entry.to_fix for entry in entries)
-    filters = build_filters(content().vocabulary, verdict_names(), dt.date.today(), tags,
-                            any_to_fix)
+    rows), with filters, counts and a description. `index`, when given, is the directory's
+    ShortlistIndex, already read."""
+    index = directory().shortlist_index(dt.date.today()) if index is None else index
+    filters = build_filters(content().vocabulary, verdict_names(), index.day, index.tags,
+                            index.any_to_fix)
     query = ShortlistQuery.parse(args.getlist, filters)
-    return filters, query, run_query(entries, filters, query)
+    return filters, query, run_query(index, filters, query)
 
 
 def shortlist_records(args):
@@ -55,17 +52,18 @@ def shortlist_records(args):
 def index():
     if "first_row" in request.args:  # the page size changed: keep the same rows in view
         return redirect(_page_with_row(request.args))
-    today = dt.date.today().isoformat()
+    day = dt.date.today()
+    today = day.isoformat()
     with directory().reading():  # one moment's data on the whole page
-        entries, trashed = directory().shortlist_entries()
-        filters, query, view = shortlist_view(request.args, entries)
-        due = directory().due_entries(today, entries)
+        index = directory().shortlist_index(day)
+        filters, query, view = shortlist_view(request.args, index)
+        due = directory().due_entries(today, index)
         verdict_changes = directory().verdict_changes()
     page = view.page(query.page, query.per_page)
     view_args = _view_args(request.args)
     return render_template(
         "shortlist/index.html", filters=filters, query=query, view=view, page=page,
-        rows=_rows_to_show(page.rows), sorts=SORTS, today=today, trashed=trashed,
+        rows=_rows_to_show(page.rows), sorts=SORTS, today=today, trashed=index.trashed,
         due=due, due_shown=DUE_SHOWN, all_due=_all_due_url(),
         pages=_page_links(view_args, page), page_sizes=_page_sizes(query.per_page),
         default_page_size=DEFAULT_PAGE_SIZE, remove_links=_remove_links(filters, query),
