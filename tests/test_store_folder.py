@@ -143,7 +143,7 @@ def test_the_backup_a_restore_made_outlives_many_restarts(tmp_path):
 
 
 def test_files_finder_did_not_name_are_never_deleted_from_backups(tmp_path):
-    store = Store(tmp_path)
+    Store(tmp_path)  # the folder, as finder makes it
     mine = tmp_path / "backups" / "my-own-copy.json"
     mine.write_text("{}")
     for restart in range(8):

@@ -19,7 +19,7 @@ from typing import Iterator
 from finder.directory import Directory
 from finder.domain.checklist import ChecklistError, checklist_from_data
 from finder.providers.forms import is_web_address
-from finder.store import (SCHEMA_VERSION, DamagedDataError, Store, migrate_tables,
+from finder.store import (SCHEMA_VERSION, DamagedDataError, migrate_tables,
                           read_data_file)
 
 __all__ = ["FORMAT", "VERSION", "DataFileProblem", "DataFileSummary", "export_document",
