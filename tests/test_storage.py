@@ -144,6 +144,42 @@ def test_journal_compacts_when_it_outgrows_the_snapshot(tmp_path, monkeypatch):
     assert open_store(tmp_path).get("providers", doc_id)["n"] == 59
 
 
+def test_the_old_snapshot_and_journal_are_freed_after_the_locks_are_let_go(
+        tmp_path, monkeypatch):
+    # Freeing a large file's blocks inside the rename took a save waiting behind the
+    # compaction's locks to 110 ms at 20,000 providers: each old file keeps a second name
+    # while it is replaced, and that name goes once the locks are let go.
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"note": ""})
+    names_when_replaced = []
+    install = files.install
+
+    def watched_install(temporary, path):
+        if path.exists():
+            names_when_replaced.append((path.name, path.stat().st_nlink))
+        install(temporary, path)
+
+    monkeypatch.setattr(files, "install", watched_install)
+    for number in range(60):
+        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
+    store.wait_for_background_work()
+    assert ("finder.json", 2) in names_when_replaced
+    assert ("finder.journal", 2) in names_when_replaced
+    assert not list(tmp_path.glob("*.tmp-*"))
+    assert open_store(tmp_path).get("providers", doc_id)["n"] == 59
+
+
+def test_a_second_name_keeps_a_replaced_file_until_it_goes(tmp_path):
+    path = tmp_path / "finder.json"
+    assert files.second_name(path) is None  # nothing to name
+    path.write_text("old")
+    aside = files.second_name(path)
+    files.write_file_atomically(path, b"new")
+    assert path.read_text() == "new" and aside.read_text() == "old"
+    assert aside.name.startswith(f"finder.json.tmp-{os.getpid()}-")  # a leftover if killed
+
+
 def test_a_save_does_not_wait_for_the_journal_to_be_folded(tmp_path, monkeypatch):
     monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
     store = open_store(tmp_path)

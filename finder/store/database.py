@@ -490,7 +490,7 @@ class Store:
             journal_then = self._journal_identity
         with files.temporary_file(self.snapshot_path) as (fd, snapshot):
             write_snapshot(fd, frozen, _yielding_and_flushing(fd))
-        new_journal = None
+        new_journal, old_files = None, []
         try:
             with self._thread_lock:  # the saves confirmed so far: their lines never change
                 copied_to = self._journal_offset
@@ -504,6 +504,9 @@ class Store:
                     return  # replaced meanwhile, or unreadable: this one is stale
                 files.append_durably(new_journal,
                                      self._journal_range(copied_to, self._journal_offset))
+                # The old files' blocks are freed after the locks are let go.
+                old_files = [files.second_name(self.snapshot_path),
+                             files.second_name(self.journal_path)]
                 files.install(snapshot, self.snapshot_path)
                 self._snapshot_identity = files.identity(self.snapshot_path)
                 # A crash here leaves the old journal: its first saves are in the new
@@ -511,10 +514,10 @@ class Store:
                 files.install(new_journal, self.journal_path)
                 self._journal_identity = files.identity(self.journal_path)
                 self._journal_offset -= offset
-        finally:  # whatever was not put in place goes
-            snapshot.unlink(missing_ok=True)
-            if new_journal is not None:
-                new_journal.unlink(missing_ok=True)
+        finally:  # whatever was not put in place goes, and the old files' second names
+            for leftover in (snapshot, new_journal, *old_files):
+                if leftover is not None:
+                    leftover.unlink(missing_ok=True)
 
     def _journal_range(self, start: int, end: int) -> bytes:
         """The journal's bytes from start to end (both offsets of confirmed saves)."""

@@ -84,6 +84,22 @@ def install(temporary: Path, path: Path) -> None:
     fsync_folder(path.parent)
 
 
+def second_name(path: Path) -> Path | None:
+    """Give path's file a second name beside it, so that replacing path does not free the
+    file's blocks: freeing 100 MB took 20-25 ms here, inside the rename, under whatever
+    locks the caller holds. Unlink the second name once they are let go (a crash leaves it
+    as a leftover temporary, removed at the next start). None where there is no file or the
+    file system has no hard links."""
+    aside = path.with_name(
+        f"{path.name}{TEMPORARY_MARK}{os.getpid()}-{threading.get_ident()}-old")
+    try:
+        aside.unlink(missing_ok=True)
+        os.link(path, aside)
+    except OSError:
+        return None
+    return aside
+
+
 def write_file_atomically(path: Path, data: bytes) -> None:
     """Replace path with data so that a crash leaves either the old or the new file whole."""
     with temporary_file(path) as (fd, temporary):
