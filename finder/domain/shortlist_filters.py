@@ -321,7 +321,8 @@ def run_query(index: ShortlistIndex, filters: list[Filter],
     order = index.in_order(query.sort)
     chosen = [f for f in filters if f.key in query.selected]
     words = search_words(query.search)
-    # Per chosen filter, the ids it lets through; the search is one more such set.
+    # Per chosen filter, the ids it lets through; the search is one more such set, under
+    # its query-string key, which no filter has.
     passing = {f.key: index.ids_with_any(f, query.selected[f.key]) for f in chosen}
     if words:
         passing["q"] = index.ids_found(words)
