@@ -457,6 +457,22 @@ def test_a_page_holds_its_share_of_the_rows_in_order():
     assert [last.first, last.last, len(last.rows)] == [201, 250, 50]
 
 
+def test_the_pages_of_a_filtered_view_are_its_matches_in_order():
+    # A page is read off the sorted entries as far as it needs: every page together must
+    # still be every match, once, in order.
+    rows = [provider(f"Dr {n:03d}", state="CA" if n % 3 else "OR",
+                     verdict="promising" if n % 2 else "strong", percent=n % 100) | {"id": n}
+            for n in range(1, 301)]
+    view, _, _ = run(rows, state="CA", sort="percent")
+    pages = [view.page(number, 30).rows for number in range(1, 8)]
+    assert [len(page) for page in pages] == [30, 30, 30, 30, 30, 30, 20]
+    joined = [entry.name for page in pages for entry in page]
+    assert joined == [entry.name for entry in view.rows] and len(set(joined)) == 200
+    _, key, _ = SORTS["percent"]
+    in_ca = [shortlist_entry(r["id"], r) for r in rows if r["state"] == "CA"]
+    assert joined == [entry.name for entry in sorted(in_ca, key=key)]
+
+
 def test_counts_and_the_total_cover_every_page():
     view, _, query = run(many(250), page="3", per_page="25")
     assert len(view.rows) == 250 and view.total == 250

@@ -5,10 +5,10 @@ parses its own values and describes itself in words, so that any filtered view i
 can be printed with a sentence saying what it shows.
 
 It works on ShortlistEntry rows (finder.domain.shortlist_entries), which carry each filter's
-values ready, through a ShortlistIndex of them: the entries with each value, and each sort
-order, worked out once for every view until the data change. A view (run_query) is then a
-few set operations, and counting how many providers each value would match given the
-other filters is taking the size of a set.
+values ready, through a ShortlistIndex of them: a bitmap of the entries with each value,
+and each sort order, worked out once for every view until the data change. A view
+(run_query) is then a few ANDs of bitmaps, and counting how many providers each value would
+match given the other filters is counting the bits of one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import AbstractSet as Set, Callable, Collection, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 from finder.domain.search_text import search_words
 from finder.domain.shortlist_entries import SCORE_BANDS, ShortlistEntry, facet
@@ -204,29 +204,37 @@ class Page:
 
 @dataclass
 class ShortlistView:
-    """The rows to show (every match, in order), with what the page needs to explain them."""
+    """The entries a query matches, `count` of `total`, with what the page needs to explain
+    them. `pick(start, stop)` gives the matches from `start` to `stop` in the view's order,
+    found only as far as asked: a page of a long list reads no further than its own rows."""
 
-    rows: list[ShortlistEntry]
+    count: int
     total: int
     options: dict[str, list[Option]]
     description: str
+    pick: Callable[[int, int], list[ShortlistEntry]]
     emptied_by: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[ShortlistEntry]:
+        """Every match, in order (for the printout and the CSV)."""
+        return self.pick(0, self.count)
 
     def page(self, number: int, size: int) -> Page:
         """The rows of page `number` with `size` rows a page (the last page if past it)."""
-        count = max(1, -(-len(self.rows) // size))
+        count = max(1, -(-self.count // size))
         shown = min(max(number, 1), count)
         start = (shown - 1) * size
-        return Page(self.rows[start:start + size], shown, count, size, len(self.rows), number)
+        return Page(self.pick(start, start + size), shown, count, size, self.count, number)
 
 
 class ShortlistIndex:
     """The shortlist's entries at one moment of the data, prepared for every view of it, as
     a database indexes a table: those in the trash set apart, the tags and marks the filters
     offer, each sort order (worked out the first time a view asks for it), and for each
-    filter value the ids of the entries that have it. A view is then a few set operations
-    and one pass over the entries in order, with no sort, and counting a value is taking
-    the size of a set.
+    filter value a bitmap of the entries that have it (bit p for the entry at position p of
+    `entries`, in a Python int). A view is then a few ANDs of bitmaps; counting a value is
+    counting the bits of one AND, and a page's rows are read off the sort order.
 
     Directory.shortlist_index keeps one until a save changes the entries or the day changes
     (the follow-up filter's values depend on the day: the filters of its views are built
@@ -241,28 +249,45 @@ class ShortlistIndex:
         self.trashed = len(entries) - len(self.entries)
         self.tags = frozenset(chain.from_iterable(entry.tags for entry in self.entries))
         self.any_to_fix = any(entry.to_fix for entry in self.entries)
-        self.all_ids = frozenset(entry.id for entry in self.entries)
-        self._by_id = {entry.id: entry for entry in self.entries}
-        self._search_texts = {entry.id: entry.search_text for entry in self.entries}
-        # Per sort order: the entries, and their ids (picking ids from a tuple of them is
-        # several times faster than reading each entry's).
+        self.everyone = (1 << len(self.entries)) - 1  # the bitmap of every entry
+        self._search_texts = tuple(entry.search_text for entry in self.entries)
         self._orders: dict[str, tuple[tuple[ShortlistEntry, ...], tuple[int, ...]]] = {}
-        self._ids_by_facet: dict[str, set[int]] | None = None
-        self._ids_by_value: dict[str, dict[str, set[int]]] = {}
+        self._facet_bitmaps: dict[str, int] | None = None
+        self._value_bitmaps: dict[str, dict[str, int]] = {}
         self._due: list[ShortlistEntry] | None = None
 
-    def in_order(self, sort: str, only: Set[int] | None = None) -> Sequence[ShortlistEntry]:
-        """Every entry, or `only` those with these ids, in a sort order."""
+    def in_order(self, sort: str) -> tuple[ShortlistEntry, ...]:
+        return self._order(sort)[0]
+
+    def _order(self, sort: str) -> tuple[tuple[ShortlistEntry, ...], tuple[int, ...]]:
+        """The entries in a sort order, and their positions in `entries`."""
         order = self._orders.get(sort)
         if order is None:
             _, key, reverse = SORTS[sort]
             # Python's sort is stable, so any part of this order is in the order that
             # sorting that part alone would give.
-            entries = sorted(self.entries, key=key, reverse=reverse)
-            order = self._orders[sort] = (tuple(entries), tuple(e.id for e in entries))
-        if only is None:
-            return order[0]
-        return [self._by_id[i] for i in filter(only.__contains__, order[1])]
+            positions = sorted(range(len(self.entries)),
+                               key=lambda position: key(self.entries[position]),
+                               reverse=reverse)
+            order = self._orders[sort] = (tuple(self.entries[p] for p in positions),
+                                          tuple(positions))
+        return order
+
+    def picked(self, bitmap: int, sort: str, start: int, stop: int) -> list[ShortlistEntry]:
+        """The entries of the bitmap from the start-th to the stop-th, in a sort order."""
+        entries, positions = self._order(sort)
+        if bitmap == self.everyone:
+            return list(entries[start:stop])
+        flags = bitmap.to_bytes(len(self.entries) // 8 + 1, "little")
+        found, seen = [], 0
+        for entry, position in zip(entries, positions):
+            if flags[position >> 3] >> (position & 7) & 1:
+                if seen >= start:
+                    found.append(entry)
+                    if len(found) >= stop - start:
+                        break
+                seen += 1
+        return found
 
     def due(self) -> list[ShortlistEntry]:
         """The entries due for a call back: a follow-up date of `day` or earlier, earliest
@@ -277,75 +302,84 @@ class ShortlistIndex:
             self._due = due
         return self._due
 
-    def ids_with(self, filter_: Filter, value: str) -> Set[int]:
-        """The ids of the entries that have this value of the filter."""
+    def bitmap_of(self, filter_: Filter, value: str) -> int:
+        """The entries that have this value of the filter."""
         if filter_.values_of is not None:
-            by_value = self._ids_by_value.get(filter_.key)
-            if by_value is None:
-                by_value = self._ids_by_value[filter_.key] = _ids_by(
-                    (entry.id, filter_.values_of(entry)) for entry in self.entries)
-            return by_value.get(value, EMPTY)
-        if self._ids_by_facet is None:
-            self._ids_by_facet = _ids_by((entry.id, entry.facets) for entry in self.entries)
-        return self._ids_by_facet.get(facet(filter_.key, value), EMPTY)
+            bitmaps = self._value_bitmaps.get(filter_.key)
+            if bitmaps is None:
+                bitmaps = self._value_bitmaps[filter_.key] = self._bitmaps(
+                    filter_.values_of(entry) for entry in self.entries)
+            return bitmaps.get(value, 0)
+        if self._facet_bitmaps is None:
+            self._facet_bitmaps = self._bitmaps(entry.facets for entry in self.entries)
+        return self._facet_bitmaps.get(facet(filter_.key, value), 0)
 
-    def ids_with_any(self, filter_: Filter, values: Iterable[str]) -> Set[int]:
+    def bitmap_of_any(self, filter_: Filter, values: Iterable[str]) -> int:
         """Several values of one filter mean any of them."""
-        found = [self.ids_with(filter_, value) for value in values]
-        return found[0] if len(found) == 1 else set().union(*found)
+        bitmap = 0
+        for value in values:
+            bitmap |= self.bitmap_of(filter_, value)
+        return bitmap
 
-    def ids_found(self, words: list[str]) -> Set[int]:
-        """The ids of the entries whose text holds every search word (at least one)."""
+    def bitmap_found(self, words: list[str]) -> int:
+        """The entries whose text holds every search word (at least one)."""
         texts = self._search_texts
-        found = [i for i, text in texts.items() if words[0] in text]
+        found = [position for position, text in enumerate(texts) if words[0] in text]
         for word in words[1:]:
-            found = [i for i in found if word in texts[i]]
-        return set(found)
+            found = [position for position in found if word in texts[position]]
+        return self._bitmap(found)
 
+    def _bitmaps(self, keys_of_each: Iterable[Iterable[str]]) -> dict[str, int]:
+        """A bitmap per key, from the keys of each entry in turn."""
+        positions: dict[str, list[int]] = {}
+        for position, keys in enumerate(keys_of_each):
+            for key in keys:
+                positions.setdefault(key, []).append(position)
+        return {key: self._bitmap(found) for key, found in positions.items()}
 
-EMPTY: Set[int] = frozenset()
-
-
-def _ids_by(values: Iterable[tuple[int, Iterable[str]]]) -> dict[str, set[int]]:
-    found: dict[str, set[int]] = {}
-    for entry_id, keys in values:
-        for key in keys:
-            found.setdefault(key, set()).add(entry_id)
-    return found
+    def _bitmap(self, positions: Iterable[int]) -> int:
+        # Set in a bytearray and made an int once: setting bits in an int one by one
+        # would copy the whole int each time.
+        bits = bytearray(len(self.entries) // 8 + 1)
+        for position in positions:
+            bits[position >> 3] |= 1 << (position & 7)
+        return int.from_bytes(bits, "little")
 
 
 def run_query(index: ShortlistIndex, filters: list[Filter],
               query: ShortlistQuery) -> ShortlistView:
     """The entries the query asks for, in its order, and how many each filter value would
     show if chosen, given every other chosen filter and the search."""
-    order = index.in_order(query.sort)
     chosen = [f for f in filters if f.key in query.selected]
     words = search_words(query.search)
-    # Per chosen filter, the ids it lets through; the search is one more such set, under
-    # its query-string key, which no filter has.
-    passing = {f.key: index.ids_with_any(f, query.selected[f.key]) for f in chosen}
+    # Per chosen filter, the entries it lets through; the search is one more such bitmap,
+    # under its query-string key, which no filter has.
+    passing = {f.key: index.bitmap_of_any(f, query.selected[f.key]) for f in chosen}
     if words:
-        passing["q"] = index.ids_found(words)
+        passing["q"] = index.bitmap_found(words)
 
-    def all_but(key: str | None) -> Set[int]:
-        """The ids that pass everything chosen except `key`."""
-        sets = [ids for other, ids in passing.items() if other != key]
-        return index.all_ids.intersection(*sets) if sets else index.all_ids
+    def all_but(key: str | None) -> int:
+        """The entries that pass everything chosen except `key`."""
+        bitmap = index.everyone
+        for other, passed in passing.items():
+            if other != key:
+                bitmap &= passed
+        return bitmap
 
-    shown_ids = all_but(None)
-    shown = (list(order) if shown_ids is index.all_ids
-             else index.in_order(query.sort, only=shown_ids))
+    shown = all_but(None)
     # A value's count is what choosing it would show: how many of the entries that pass
     # every other choice (of other filters, and the search) have it.
-    options = {f.key: _options(f, _counter(index, f, all_but(f.key)), query) for f in filters}
-    emptied_by = [] if shown else _emptied_by(chosen, all_but, query)
-    return ShortlistView(shown, len(order), options, describe(filters, query), emptied_by)
-
-
-def _counter(index: ShortlistIndex, filter_: Filter, pool: Set[int]) -> Callable[[str], int]:
-    if pool is index.all_ids:
-        return lambda value: len(index.ids_with(filter_, value))
-    return lambda value: len(pool.intersection(index.ids_with(filter_, value)))
+    options = {}
+    for filter_ in filters:
+        pool = all_but(filter_.key)
+        options[filter_.key] = _options(
+            filter_, lambda value, f=filter_, pool=pool: (
+                pool & index.bitmap_of(f, value)).bit_count(), query)
+    count = shown.bit_count()
+    emptied_by = [] if count else _emptied_by(chosen, all_but, query)
+    return ShortlistView(
+        count, len(index.entries), options, describe(filters, query),
+        lambda start, stop: index.picked(shown, query.sort, start, stop), emptied_by)
 
 
 def _options(filter_: Filter, count_of: Callable[[str], int],
@@ -360,18 +394,18 @@ def _options(filter_: Filter, count_of: Callable[[str], int],
     return options
 
 
-def _emptied_by(chosen: list[Filter], all_but: Callable[[str | None], Set[int]],
+def _emptied_by(chosen: list[Filter], all_but: Callable[[str | None], int],
                 query: ShortlistQuery) -> list[str]:
     """For an empty result: which chosen filters, or the search, taken away alone would
     show something, and how many providers each would bring back."""
     found = []
     for filter_ in chosen:
-        count = len(all_but(filter_.key))
+        count = all_but(filter_.key).bit_count()
         if count:
             found.append(f"{filter_.phrase(query.selected[filter_.key])} "
                          f"(without it: {plural(count, 'provider')})")
     if query.search:
-        count = len(all_but("q"))
+        count = all_but("q").bit_count()
         if count:
             found.append(f"the search “{query.search}” "
                          f"(without it: {plural(count, 'provider')})")
