@@ -153,7 +153,8 @@ class Directory:
             found = (self.provider(provider_id) for provider_id in ids)
             return [record for record in found if record is not None]
 
-    def due_entries(self, today: str, index: ShortlistIndex | None = None) -> list[ShortlistEntry]:
+    def due_entries(self, today: str,
+                    index: ShortlistIndex | None = None) -> tuple[ShortlistEntry, ...]:
         """The providers due for a call back, as the shortlist's compact rows (from `index`,
         already read for `today`, or the directory's own): a follow-up date of `today` (ISO)
         or earlier, earliest first, except those whose status ends follow-ups."""

@@ -1,7 +1,8 @@
-"""The benchmarks (bench/run.py, bench/peer.py, bench/against_release.py) still run against today's finder, and what
-they compare is still a fair comparison: the bare table draws finder's shortlist page, and
-Datasette's query lists the providers finder lists. Their quick mode measures nothing worth
-reading; these tests only keep the scripts from rotting as finder changes."""
+"""The benchmarks (bench/run.py, bench/peer.py, bench/against_release.py) still run against
+today's finder, and what they compare is still a fair comparison: the bare table draws
+finder's shortlist page, and Datasette's query lists the providers finder lists. Their quick
+mode measures nothing worth reading; these tests only keep the scripts from rotting as
+finder changes."""
 
 from __future__ import annotations
 

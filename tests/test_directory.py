@@ -165,7 +165,7 @@ def test_the_shortlist_index_is_kept_until_a_save_or_a_new_day(directory, tmp_pa
     directory.add_provider({"name": "Dr Lee", "follow_up_on": "2026-12-02"})
     index = directory.shortlist_index(day)
     assert directory.shortlist_index(day) is index
-    assert directory.due_entries(day.isoformat()) == []
+    assert directory.due_entries(day.isoformat()) == ()
     # The next day the same entries are due: the follow-up's values depend on the day.
     tomorrow = directory.shortlist_index(day + dt.timedelta(days=1))
     assert tomorrow is not index and [e.name for e in tomorrow.due()] == ["Dr Lee"]

@@ -221,7 +221,7 @@ def test_an_option_keeps_its_number_whatever_the_counts():
     # The page names each box after its number, and gives the focus back to it by that
     # name after the counts change.
     before = {o.value: o.number for o in run()[0].options["state"]}
-    after = {o.value: o.number for o in run(specialty="psychiatry")[0].options["state"]}
+    after = {o.value: o.number for o in run(status="waiting")[0].options["state"]}
     assert before == after
     assert sorted(before.values()) == list(range(1, len(before) + 1))
     assert before["CA"] < before["OR"] < before["WA"]
@@ -471,6 +471,13 @@ def test_the_pages_of_a_filtered_view_are_its_matches_in_order():
     _, key, _ = SORTS["percent"]
     in_ca = [shortlist_entry(r["id"], r) for r in rows if r["state"] == "CA"]
     assert joined == [entry.name for entry in sorted(in_ca, key=key)]
+
+
+def test_an_empty_stretch_of_a_view_holds_no_row():
+    view, _, _ = run(many(30))
+    filtered, _, _ = run(many(30) + [provider("Dr Booked", status="booked")], status="to_call")
+    for shown in (view, filtered):
+        assert shown.pick(5, 5) == [] and shown.pick(7, 3) == []
 
 
 def test_counts_and_the_total_cover_every_page():

@@ -467,3 +467,16 @@ def test_the_desktop_table_has_no_where_column_and_shows_places_with_the_name(cl
         "Provider", "Verdict", "Score", "Red flags", "Status", "Last contact"]
     first_row = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
     assert "Lee Family Medicine CA · Video: CA, OR" in text_of(first_row)
+
+
+def test_a_filter_box_keeps_its_id_when_the_counts_change(client, shortlist):
+    # shortlist.js gives the focus back to the box just ticked by its id, after the page
+    # comes back with new counts and without the states that would match no one.
+    def state_ids(url):
+        page = client.get(url).get_data(as_text=True)
+        return dict(re.findall(r'id="(f-state-\d+)" name="state" value="([A-Z]{2})"', page))
+
+    every, waiting = state_ids("/"), state_ids("/?status=waiting")
+    assert set(every.values()) == {"CA", "OR", "WA"}
+    assert set(waiting.values()) == {"OR"}  # California and Washington match no one now
+    assert {i: v for i, v in every.items() if v == "OR"} == waiting

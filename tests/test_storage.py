@@ -180,6 +180,20 @@ def test_a_second_name_keeps_a_replaced_file_until_it_goes(tmp_path):
     assert aside.name.startswith(f"finder.json.tmp-{os.getpid()}-")  # a leftover if killed
 
 
+def test_a_second_name_left_by_a_crash_goes_at_the_next_start_even_under_a_running_id(
+        tmp_path):
+    # In a container finder may get the same process id after every start: a second name
+    # left with it must not be kept as "work in progress" forever.
+    store = open_store(tmp_path)
+    store.close()
+    left = tmp_path / f"finder.json.tmp-{os.getpid()}-1{files.SECOND_NAME_END}"
+    in_progress = tmp_path / f"finder.json.tmp-{os.getpid()}-1"
+    left.write_text("an old snapshot")
+    in_progress.write_text("a snapshot being written")
+    files.remove_stray_temporary_files(tmp_path)
+    assert not left.exists() and in_progress.exists()
+
+
 def test_a_save_does_not_wait_for_the_journal_to_be_folded(tmp_path, monkeypatch):
     monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
     store = open_store(tmp_path)

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from finder import cli, create_app, warm_up
+from finder.domain.shortlist_filters import SORTS, ShortlistIndex
 from support import add_provider, start_call
 
 
@@ -37,6 +38,20 @@ def test_warm_up_builds_the_shortlist_rows(app, client, monkeypatch):
         raise AssertionError("a shortlist row was built on a request")
 
     monkeypatch.setattr("finder.directory.shortlist_entry", build_again)
+    assert "Dr Lee" in client.get("/").get_data(as_text=True)
+
+
+def test_warm_up_builds_the_shortlist_index_and_its_order(app, client, monkeypatch):
+    add_provider(client, name="Dr Lee")
+    warm_up(app)
+
+    def build_again(*args):
+        raise AssertionError("the shortlist's index was built on a request")
+
+    monkeypatch.setattr("finder.directory.ShortlistIndex", build_again)
+    monkeypatch.setattr(ShortlistIndex, "_bitmaps", build_again)  # the counts' bitmaps
+    label, _, reverse = SORTS["score"]
+    monkeypatch.setitem(SORTS, "score", (label, build_again, reverse))  # the order
     assert "Dr Lee" in client.get("/").get_data(as_text=True)
 
 

@@ -254,7 +254,7 @@ class ShortlistIndex:
         self._orders: dict[str, tuple[tuple[ShortlistEntry, ...], tuple[int, ...]]] = {}
         self._facet_bitmaps: dict[str, int] | None = None
         self._value_bitmaps: dict[str, dict[str, int]] = {}
-        self._due: list[ShortlistEntry] | None = None
+        self._due: tuple[ShortlistEntry, ...] | None = None
 
     def in_order(self, sort: str) -> tuple[ShortlistEntry, ...]:
         return self._order(sort)[0]
@@ -276,7 +276,7 @@ class ShortlistIndex:
     def picked(self, bitmap: int, sort: str, start: int, stop: int) -> list[ShortlistEntry]:
         """The entries of the bitmap from the start-th to the stop-th, in a sort order."""
         entries, positions = self._order(sort)
-        if bitmap == self.everyone:
+        if bitmap == self.everyone or stop <= start:
             return list(entries[start:stop])
         flags = bitmap.to_bytes(len(self.entries) // 8 + 1, "little")
         found, seen = [], 0
@@ -289,7 +289,7 @@ class ShortlistIndex:
                 seen += 1
         return found
 
-    def due(self) -> list[ShortlistEntry]:
+    def due(self) -> tuple[ShortlistEntry, ...]:
         """The entries due for a call back: a follow-up date of `day` or earlier, earliest
         first, except those whose status ends follow-ups."""
         if self._due is None:
@@ -299,7 +299,7 @@ class ShortlistIndex:
                     break
                 if entry.status not in self.statuses_ending_follow_ups:
                     due.append(entry)
-            self._due = due
+            self._due = tuple(due)  # shared by every request: not to be changed
         return self._due
 
     def bitmap_of(self, filter_: Filter, value: str) -> int:

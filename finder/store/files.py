@@ -54,6 +54,7 @@ def fsync_folder(folder: Path) -> None:
 
 
 TEMPORARY_MARK = ".tmp-"
+SECOND_NAME_END = "-old"  # see second_name
 
 
 @contextmanager
@@ -90,8 +91,8 @@ def second_name(path: Path) -> Path | None:
     locks the caller holds. Unlink the second name once they are let go (a crash leaves it
     as a leftover temporary, removed at the next start). None where there is no file or the
     file system has no hard links."""
-    aside = path.with_name(
-        f"{path.name}{TEMPORARY_MARK}{os.getpid()}-{threading.get_ident()}-old")
+    aside = path.with_name(f"{path.name}{TEMPORARY_MARK}{os.getpid()}-"
+                           f"{threading.get_ident()}{SECOND_NAME_END}")
     try:
         aside.unlink(missing_ok=True)
         os.link(path, aside)
@@ -117,10 +118,13 @@ def copy_file_atomically(source: Path, target: Path) -> None:
 
 def remove_stray_temporary_files(folder: Path) -> None:
     """Delete temporary files left in folder by a process that was killed while writing
-    one. Those of a process still running are its work in progress and stay."""
+    one. Those of a process still running are its work in progress and stay, except
+    second names: each is only another name for a file already replaced, and a process
+    given the same id as the one killed (as in a container) would keep them forever."""
     for leftover in folder.glob(f"*{TEMPORARY_MARK}*"):
         writer = leftover.name.rpartition(TEMPORARY_MARK)[2].split("-")[0]
-        if writer.isdigit() and _process_running(int(writer)):
+        if (writer.isdigit() and _process_running(int(writer))
+                and not leftover.name.endswith(SECOND_NAME_END)):
             continue
         try:
             leftover.unlink(missing_ok=True)
