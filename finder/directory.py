@@ -122,17 +122,12 @@ class Directory:
             (trashed if self.in_trash(record) else kept).append(record)
         return kept, trashed
 
-    def shortlist_entries(self) -> tuple[list[ShortlistEntry], int]:
-        """The shortlist's compact row for every provider not in the trash, and how many are
-        in it. Each row is built once from its record and rebuilt whenever the record is
-        replaced, by any save of any process (see Store.derived)."""
-        entries = self.store.derived(PROVIDERS, "shortlist", shortlist_entry)
-        kept = [entry for entry in entries if not entry.in_trash]
-        return kept, len(entries) - len(kept)
-
     def shortlist_index(self, today: dt.date) -> ShortlistIndex:
-        """The shortlist's entries prepared for every view (ShortlistIndex), kept until a save
-        changes any entry (Store.derived then hands out another tuple) or the day changes."""
+        """The shortlist's compact entry for every provider, prepared for every view
+        (ShortlistIndex). Each entry is built once from its record and rebuilt whenever the
+        record is replaced, by any save of any process (see Store.derived); the index is
+        kept until a save changes any entry (Store.derived then hands out another tuple) or
+        the day changes."""
         entries = self.store.derived(PROVIDERS, "shortlist", shortlist_entry)
         kept = self._shortlist_index
         if kept is not None and kept[0] is entries and kept[1].day == today:

@@ -15,6 +15,12 @@ CONTENT = load_content(REPO / "data")
 TODAY = "2026-12-01"
 
 
+def shortlist_entries(directory) -> tuple[list, int]:
+    """The shortlist's entries (those not in the trash) and how many are in the trash."""
+    index = directory.shortlist_index(dt.date.fromisoformat(TODAY))
+    return list(index.entries), index.trashed
+
+
 @pytest.fixture
 def directory(tmp_path):
     store = Store(tmp_path / "data", indexes=STORE_INDEXES)
@@ -94,7 +100,7 @@ def test_a_backup_is_found_by_its_name_only_while_the_folder_keeps_it(directory)
 
 
 def entry_named(directory, name):
-    entries, _ = directory.shortlist_entries()
+    entries, _ = shortlist_entries(directory)
     return next((e for e in entries if e.name == name), None)
 
 
@@ -105,9 +111,9 @@ def test_shortlist_entries_follow_each_save_and_leave_the_trash_out(directory):
     assert entry_named(directory, "Dr Lee") is None
     assert entry_named(directory, "Dr Ann Lee").status == "called"
     directory.trash_provider(lee)
-    assert directory.shortlist_entries() == ([], 1)
+    assert shortlist_entries(directory) == ([], 1)
     directory.restore_provider(lee)
-    assert directory.shortlist_entries()[0][0].name == "Dr Ann Lee"
+    assert shortlist_entries(directory)[0][0].name == "Dr Ann Lee"
 
 
 def test_a_call_changes_the_entrys_verdict_and_score(directory):
@@ -128,35 +134,35 @@ def test_a_call_changes_the_entrys_verdict_and_score(directory):
 
 def test_another_process_s_save_reaches_the_entries(directory, tmp_path):
     directory.add_provider({"name": "Dr Here"})
-    assert [e.name for e in directory.shortlist_entries()[0]] == ["Dr Here"]
+    assert [e.name for e in shortlist_entries(directory)[0]] == ["Dr Here"]
     other = Directory(Store(tmp_path / "data", indexes=STORE_INDEXES), CONTENT.checklist)
     other.add_provider({"name": "Dr From Elsewhere"})
     other.update_provider(1, {"status": "booked"})
-    entries, _ = directory.shortlist_entries()
+    entries, _ = shortlist_entries(directory)
     assert [(e.name, e.status) for e in entries] == [("Dr Here", "booked"),
                                                     ("Dr From Elsewhere", "to_call")]
 
 
 def test_a_change_that_is_rolled_back_never_reaches_the_entries(directory):
     lee = directory.add_provider({"name": "Dr Lee"})
-    directory.shortlist_entries()  # built and kept
+    shortlist_entries(directory)  # built and kept
     with pytest.raises(RuntimeError):
         with directory.store.transaction():
             directory.update_provider(lee, {"name": "Dr Never Saved"})
             assert entry_named(directory, "Dr Never Saved") is not None  # seen inside
             raise RuntimeError("the save fails")
-    assert [e.name for e in directory.shortlist_entries()[0]] == ["Dr Lee"]
+    assert [e.name for e in shortlist_entries(directory)[0]] == ["Dr Lee"]
 
 
 def test_entries_are_shared_read_only_and_kept_while_nothing_changes(directory):
     directory.add_provider({"name": "Dr Lee"})
-    first, _ = directory.shortlist_entries()
-    again, _ = directory.shortlist_entries()
+    first, _ = shortlist_entries(directory)
+    again, _ = shortlist_entries(directory)
     assert first[0] is again[0]  # not rebuilt
     with pytest.raises(AttributeError):
         first[0].name = "Someone else's page"  # frozen: one request cannot change another's
     directory.add_provider({"name": "Dr Park"})
-    after, _ = directory.shortlist_entries()
+    after, _ = shortlist_entries(directory)
     assert after[0] is first[0] and [e.name for e in after] == ["Dr Lee", "Dr Park"]
 
 

@@ -6,7 +6,7 @@ status history, the standing's reasons) on every request, and asking each filter
 values out of it, cost more than everything else the page does; an entry holds the answers
 ready: each filter's values as "key=value" strings, the folded text search looks in,
 and the sort keys. Entries are immutable, so one request can never change what another sees,
-and they are rebuilt whenever their record changes (see Directory.shortlist_entries).
+and they are rebuilt whenever their record changes (see Directory.shortlist_index).
 """
 
 from __future__ import annotations
