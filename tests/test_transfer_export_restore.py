@@ -13,10 +13,12 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from finder import create_app
+from finder.content import load_content
 from finder.domain.words import human_datetime
+from finder.transfer.shortlist_csv import Words, status_history_words
 from finder.store import SCHEMA_VERSION, backup_made_at, read_data_file
 from finder.transfer import data_file
-from support import add_provider, form_values, save_field, start_call
+from support import REPO, add_provider, form_values, save_field, start_call
 
 
 def read_csv_download(response) -> list[dict]:
@@ -77,6 +79,20 @@ def test_the_csv_has_exactly_the_rows_and_order_on_screen(client, people):
         assert [row["Name"] for row in rows] == shown_names(client, query), query
 
 
+def test_each_call_in_the_status_history_is_named_with_its_outcome():
+    content = load_content(REPO / "data")
+    history = [{"status": "to_call", "at": "2026-11-20T10:00:00+00:00", "via": "added"},
+               {"status": "to_call", "at": "2026-11-21T10:00:00+00:00", "via": "call 1",
+                "outcome": "call_back"},
+               {"status": "to_call", "at": "2026-11-22T10:00:00+00:00", "via": "call 2"},
+               {"status": "booked", "at": "2026-11-23T10:00:00+00:00", "via": "edit"}]
+    words = status_history_words({"status_history": history},
+                                 Words(content.vocabulary, {}, {}))
+    assert re.fullmatch(
+        r"\S+ To call \(added\); \S+ To call \(call 1: asked me to call back\); "
+        r"\S+ To call \(call 2\); \S+ Appointment booked", words)
+
+
 def test_the_csv_has_every_field_verdict_score_flags_and_status_history(client, people,
                                                                         directory):
     rows = read_csv_download(client.get("/import-export/shortlist.csv?sort=name"))
@@ -98,7 +114,9 @@ def test_the_csv_has_every_field_verdict_score_flags_and_status_history(client, 
         "Verdict": "Strong match", "Score (%)": "100", "Points": "9 of 9", "Red flags": ""}
     history = directory.provider(people["lee"])["status_history"]
     assert [c["status"] for c in history] == ["to_call", "waiting"]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d To call; \d{4}-\d\d-\d\d Waiting for call back",
+    # Each entry as the provider's page shows it: how the status came, a call's outcome.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d To call \(added\); "
+                        r"\d{4}-\d\d-\d\d Waiting for call back \(call \d+\)",
                         lee["Status history"])
     ruiz = next(row for row in rows if row["Name"] == "Dr Marco Ruiz")
     assert ruiz["Red flags"] == "Deadline expectations; Fixed mg steps at fixed intervals"

@@ -56,10 +56,22 @@ def _local_date(stamp: str) -> str:
 
 
 def status_history_words(row: Mapping, words: Words) -> str:
-    """'2026-11-25 To call; 2026-11-26 Waiting for call back'."""
-    return "; ".join(f"{_local_date(change.get('at', ''))} "
-                     f"{words.vocabulary.label('statuses', change.get('status'))}"
+    """'2026-11-25 To call (added); 2026-11-26 Waiting for call back (call 1: left a
+    message)': what the provider's page shows, where each call that ended has its entry,
+    even when the status stayed the same."""
+    return "; ".join(_status_change_words(change, words.vocabulary)
                      for change in row.get("status_history") or [])
+
+
+def _status_change_words(change: Mapping, vocabulary) -> str:
+    status = vocabulary.label("statuses", change.get("status"))
+    text = f"{_local_date(change.get('at', ''))} {status}"
+    via = change.get("via")
+    if not via or via == "edit":
+        return text
+    outcome = change.get("outcome")
+    how = f": {vocabulary.label('call_outcomes', outcome).lower()}" if outcome else ""
+    return f"{text} ({via}{how})"
 
 
 COLUMNS: list[tuple[str, Callable[[Mapping, Words], str]]] = [
