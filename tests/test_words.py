@@ -6,7 +6,7 @@ from finder.domain.words import human_date, plural
 
 
 @pytest.mark.parametrize("count, words", [
-    (0, "0 providers"), (1, "1 provider"), (2, "2 providers"), (1200, "1200 providers")])
+    (0, "0 providers"), (1, "1 provider"), (2, "2 providers"), (1200, "1,200 providers")])
 def test_plural_says_the_count_with_the_noun_made_plural_unless_it_is_one(count, words):
     assert plural(count, "provider") == words
 

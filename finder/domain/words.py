@@ -70,9 +70,9 @@ def call_labels(calls: list[dict], vocabulary) -> dict[int, dict]:
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 provider', '0 providers', '3 red flags'; `nouns` when adding an s is wrong
-    ('2 people')."""
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+    """'1 provider', '0 providers', '3 red flags', '5,000 providers'; `nouns` when adding
+    an s is wrong ('2 people')."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def file_word(text: str) -> str:
