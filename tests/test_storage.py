@@ -194,24 +194,37 @@ def test_a_second_name_left_by_a_crash_goes_at_the_next_start_even_under_a_runni
     assert not left.exists() and in_progress.exists()
 
 
-def test_a_save_does_not_wait_for_the_journal_to_be_folded(tmp_path, monkeypatch):
-    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
-    store = open_store(tmp_path)
-    doc_id = store.insert("providers", {"note": ""})
+def hold_the_snapshot(monkeypatch, then=None) -> tuple[threading.Event, threading.Event]:
+    """Make each snapshot wait, once begun (`writing`), until `release` is set: a snapshot
+    that takes as long as the test wants. `then` is called after each is written."""
     writing, release = threading.Event(), threading.Event()
     write_snapshot = database.write_snapshot
 
     def slow_write_snapshot(fd, data, after_chunk=None):
         writing.set()
-        release.wait(10)  # a snapshot that takes as long as the test wants
+        release.wait(10)
         write_snapshot(fd, data, after_chunk)
+        if then is not None:
+            then()
 
     monkeypatch.setattr(database, "write_snapshot", slow_write_snapshot)
+    return writing, release
+
+
+def save_until_folding_begins(store, doc_id: int, writing: threading.Event) -> None:
     for number in range(60):
         store.update("providers", doc_id, {"note": "x" * 100, "n": number})
         if writing.is_set():
             break
     assert writing.wait(5), "the journal was never folded"
+
+
+def test_a_save_does_not_wait_for_the_journal_to_be_folded(tmp_path, monkeypatch):
+    monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
+    store = open_store(tmp_path)
+    doc_id = store.insert("providers", {"note": ""})
+    writing, release = hold_the_snapshot(monkeypatch)
+    save_until_folding_begins(store, doc_id, writing)
     started = time.monotonic()
     store.update("providers", doc_id, {"n": "while the snapshot is written"})
     assert time.monotonic() - started < 1
@@ -229,26 +242,16 @@ def test_saves_made_while_the_snapshot_is_written_are_copied_before_the_locks_ar
     monkeypatch.setattr(database, "COMPACT_MIN_BYTES", 2_000)
     store = open_store(tmp_path)
     doc_id = store.insert("providers", {"note": ""})
-    writing, release = threading.Event(), threading.Event()
-    write_snapshot, append_durably = database.write_snapshot, files.append_durably
+    append_durably = files.append_durably
     added_under_the_locks = []
-
-    def slow_write_snapshot(fd, data, after_chunk=None):
-        writing.set()
-        release.wait(10)
-        write_snapshot(fd, data, after_chunk)
 
     def append(path, data):
         added_under_the_locks.append(data)
         append_durably(path, data)
 
-    monkeypatch.setattr(database, "write_snapshot", slow_write_snapshot)
+    writing, release = hold_the_snapshot(monkeypatch)
     monkeypatch.setattr(files, "append_durably", append)
-    for number in range(60):
-        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
-        if writing.is_set():
-            break
-    assert writing.wait(5), "the journal was never folded"
+    save_until_folding_begins(store, doc_id, writing)
     for number in range(20):
         store.update("providers", doc_id, {"during": number})
     release.set()
@@ -267,18 +270,9 @@ def test_the_saves_made_meanwhile_go_to_the_new_journal_in_chunks_flushed_as_the
     monkeypatch.setattr(database, "FLUSH_EVERY_BYTES", 1_000)
     store = open_store(tmp_path)
     doc_id = store.insert("providers", {"note": ""})
-    writing, release = threading.Event(), threading.Event()
-    write_snapshot, write_all = database.write_snapshot, files.write_all
-    append_durably, real_fsync = files.append_durably, os.fsync
+    write_all, append_durably, real_fsync = files.write_all, files.append_durably, os.fsync
     copying = threading.Event()  # between the first snapshot and its journal's last lines
     copied, flushes = [], []
-
-    def slow_write_snapshot(fd, data, after_chunk=None):
-        writing.set()
-        release.wait(10)
-        write_snapshot(fd, data, after_chunk)
-        if not copied:
-            copying.set()
 
     def watched_write_all(fd, data):
         if copying.is_set():
@@ -294,15 +288,12 @@ def test_the_saves_made_meanwhile_go_to_the_new_journal_in_chunks_flushed_as_the
         copying.clear()
         append_durably(path, data)
 
-    monkeypatch.setattr(database, "write_snapshot", slow_write_snapshot)
+    writing, release = hold_the_snapshot(
+        monkeypatch, then=lambda: None if copied else copying.set())
     monkeypatch.setattr(files, "write_all", watched_write_all)
     monkeypatch.setattr(files, "append_durably", last_lines)
     monkeypatch.setattr(database.os, "fsync", watched_fsync)
-    for number in range(60):
-        store.update("providers", doc_id, {"note": "x" * 100, "n": number})
-        if writing.is_set():
-            break
-    assert writing.wait(5), "the journal was never folded"
+    save_until_folding_begins(store, doc_id, writing)
     for number in range(20):
         store.update("providers", doc_id, {"during": "y" * 100, "n": number})
     release.set()
