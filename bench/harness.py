@@ -66,6 +66,9 @@ class Timing:
     rows: int | None = None      # rows the page showed (shortlist-like pages)
     size: int | None = None      # bytes of the last response
     others_cpu: float | None = None  # share of the machine other programs used meanwhile
+    # Of each request, the milliseconds its thread spent in fsync, waiting for the disk to
+    # confirm a write (measured for saves only, through bench/timed_fsync.py).
+    disk_ms: list[float] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -89,6 +92,11 @@ class Timing:
     @property
     def max(self) -> float:
         return max(self.samples)
+
+    @property
+    def own_ms(self) -> list[float]:
+        """Each request's time less its wait for the disk: what finder itself took."""
+        return [total - disk for total, disk in zip(self.samples, self.disk_ms)]
 
 
 # -- data ---------------------------------------------------------------------------------
@@ -187,11 +195,53 @@ class Server:
         self.stop()
 
 
-def finder_server(folder: Path) -> Server:
-    """finder's production server (waitress, its default 8 threads) on loopback."""
+def finder_server(folder: Path, fsync_log: Path | None = None) -> Server:
+    """finder's production server (waitress, its default 8 threads) on loopback; with
+    fsync_log, run through bench/timed_fsync.py, which logs there each fsync it makes."""
     port = free_port()
-    return Server(finder_command("serve", "--port", str(port), "--data-dir", str(folder)),
-                  port, READY_PATH, "finder")
+    arguments = ("serve", "--port", str(port), "--data-dir", str(folder))
+    command = ([sys.executable, str(BENCH / "timed_fsync.py"), str(fsync_log), *arguments]
+               if fsync_log else finder_command(*arguments))
+    return Server(command, port, READY_PATH, "finder")
+
+
+def disk_waits(fsync_log: Path, windows: list[tuple[float, float]]) -> list[float]:
+    """For each request, given as its (start, end) on CLOCK_MONOTONIC in time order, the
+    milliseconds that request threads (waitress-N) spent in the fsyncs logged within it.
+    The requests come one at a time, so those fsyncs are that request's own."""
+    fsyncs = sorted((float(start), float(end)) for start, end, thread in (
+        line.split(" ", 2) for line in fsync_log.read_text().splitlines())
+        if thread.startswith("waitress"))
+    waits, first = [], 0
+    for start, end in windows:
+        while first < len(fsyncs) and fsyncs[first][0] < start:
+            first += 1
+        waited, next_one = 0.0, first
+        while next_one < len(fsyncs) and fsyncs[next_one][1] <= end:
+            waited += fsyncs[next_one][1] - fsyncs[next_one][0]
+            next_one += 1
+        waits.append(waited * 1000)
+    return waits
+
+
+def bare_disk_saves(folder: Path, count: int, line_bytes: int) -> Timing:
+    """The disk alone, as a yardstick for the saves: `count` lines of `line_bytes` appended
+    to a file in `folder`, each fsynced, timed one by one. No program that confirms a save
+    only once it is on disk can wait less than this."""
+    timing = Timing("the disk alone: a line appended and fsynced")
+    line = b"x" * (line_bytes - 1) + b"\n"
+    path = folder / "bare-disk-saves"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        for _ in range(count):
+            started = time.perf_counter()
+            os.write(fd, line)
+            os.fsync(fd)
+            timing.samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return timing
 
 
 # -- requests -----------------------------------------------------------------------------

@@ -20,7 +20,10 @@ For each size it fills a data folder through `finder import` (bench/make_data.py
    - the provider page, the provider summary and the call page;
    - autosaves of one answer, then autosaves of a long note until the journal has been
      folded into a new snapshot (the compaction, in a thread of its own) and 100 more: every
-     save timed, and those made while the new snapshot was being written named;
+     save timed, and those made while the new snapshot was being written named; each
+     save's wait for the disk to confirm it (its fsync, logged by bench/timed_fsync.py) is
+     told apart from finder's own time, beside as many lines appended and fsynced with no
+     finder at all (the disk alone);
    - the CSV export with the server's memory, the steady memory, and (Playwright with
      /usr/bin/chromium) the shortlist's load event in Chromium.
 
@@ -49,8 +52,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (BENCH, CALLS_PER_PROVIDER, PAGE_SIZE, SHORTLIST_VIEWS,  # noqa: E402
                      Budget, Client, MemorySampler, OthersCpu, Server, Timing,
-                     add_budget_options, body_rows, csrf_token, finder_row_ids,
-                     finder_server, free_port, interleaved, load_average, machine,
+                     add_budget_options, bare_disk_saves, body_rows, csrf_token, disk_waits,
+                     finder_row_ids, finder_server, free_port, interleaved, load_average, machine,
                      make_data_set, markdown_table, memory_mb, ms, noise_note, share,
                      sizes_and_budget, verdict_lines, wait_for_quiet)
 from page_parts import rows_markup, shortlist_parts  # noqa: E402
@@ -107,7 +110,8 @@ def measure_size(providers: int, calls: int, budget: Budget, browser: bool, star
         try:
             if budget.quiet_wait:
                 wait_for_quiet(budget.quiet_wait)
-            with finder_server(data.folder) as finder:
+            fsync_log = data.folder.parent / "fsync.log"
+            with finder_server(data.folder, fsync_log) as finder:
                 result["startups_s"].append(finder.startup_s)
                 client, table_client = Client(finder.port), Client(table.port)
                 result["first_shortlist_ms"], _ = client.get(SHORTLIST_VIEWS["shortlist"][1])
@@ -126,8 +130,13 @@ def measure_size(providers: int, calls: int, budget: Budget, browser: bool, star
                 say("  autosave through a compaction…")
                 if budget.quiet_wait:
                     wait_for_quiet(budget.quiet_wait)
-                timings["autosave_compaction"], result["compaction"] = autosaves_to_compaction(
-                    client, data.call_id, token, data.folder, compaction_limit_s)
+                saves, result["compaction"] = autosaves_to_compaction(
+                    client, data.call_id, token, data.folder, compaction_limit_s,
+                    fsync_log=fsync_log)
+                timings["autosave_compaction"] = saves
+                timings["autosave_own"] = Timing(f"{saves.name}, less the wait for the disk",
+                                                 saves.own_ms)
+                timings["bare_disk"] = bare_disk_saves(data.folder.parent, saves.n, LONG_NOTE)
                 say("  CSV export…")
                 timings["csv_export"], result["csv_memory"] = timed_exports(
                     finder, client, CSV_EXPORT)
@@ -197,13 +206,15 @@ def autosaves(client: Client, call_id: int, token: str, budget: Budget) -> Timin
 
 
 def autosaves_to_compaction(client: Client, call_id: int, token: str, folder: Path,
-                            limit_s: float = 900, after: int = 100) -> tuple[Timing, dict]:
+                            limit_s: float = 900, after: int = 100,
+                            fsync_log: Path | None = None) -> tuple[Timing, dict]:
     """Saves of a long note until the journal has been folded into a new snapshot once (a
     new, short journal is put in place), then `after` more. Long notes (as a user may paste)
     grow the journal ~20 kB a save, so the compaction that typical saves bring after
     thousands of saves (some 13,000 at 5,000 providers) comes within this run at every size;
     writing the snapshot costs the same either way. Every save is timed; those made while
-    the new snapshot was being written are counted apart."""
+    the new snapshot was being written are counted apart. With the server's fsync_log
+    (bench/timed_fsync.py), each save's wait for the disk is found too."""
     timing = Timing("autosave (a long note) through a compaction")
     notes = [(f"Note {letter}: they cut a share of the current dose and hold when it is "
               "hard. " * 300)[:LONG_NOTE] for letter in "AB"]
@@ -213,13 +224,15 @@ def autosaves_to_compaction(client: Client, call_id: int, token: str, folder: Pa
     # Without the journal to watch (finder's storage changed), save until the notes written
     # outweigh twice the data folder: any rule that folds a journal has folded it by then.
     enough = 2 * sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-    last_size, stop_at = _size(journal), None
+    last_size, stop_at, windows = _size(journal), None, []
     started = time.perf_counter()
     with OthersCpu() as others:
         while time.perf_counter() - started < limit_s and timing.n != stop_at:
             writing = _snapshot_being_written(folder)
+            window_start = time.clock_gettime(time.CLOCK_MONOTONIC)
             elapsed, _ = autosave_request(client, call_id, token, "answer_note-step_size",
                                           notes[timing.n % 2])
+            windows.append((window_start, time.clock_gettime(time.CLOCK_MONOTONIC)))
             timing.samples.append(elapsed)
             if writing or _snapshot_being_written(folder):
                 compaction["during"].append(elapsed)
@@ -231,6 +244,8 @@ def autosaves_to_compaction(client: Client, call_id: int, token: str, folder: Pa
                 break
             last_size = size
     timing.others_cpu = others.share
+    if fsync_log is not None:
+        timing.disk_ms = disk_waits(fsync_log, windows)
     return timing, compaction
 
 
@@ -294,7 +309,8 @@ def chromium_loads(port: int, loads: int = 5, limit_s: float = 30) -> list[float
 REQUEST_ROWS = [("shortlist", "table_shortlist"), ("filtered", "table_filtered"),
                 ("sorted", "table_sorted"), ("provider", None), ("summary", None),
                 ("call_page", None), ("autosave", None), ("autosave_compaction", None),
-                ("json_export", None), ("csv_export", None)]
+                ("autosave_own", None), ("bare_disk", None), ("json_export", None),
+                ("csv_export", None)]
 PAGES = ["shortlist", "filtered", "sorted", "provider", "summary", "call_page"]
 
 
@@ -416,6 +432,17 @@ def checks(results: list[dict]) -> list[tuple[str, bool | None]]:
                       f"{ms(worst)} ms, {over} over {SLOW_MS} ms"
                       + ("" if crossed else ", NO compaction crossed") + noise_note(*saves),
                       worst <= SLOW_MS and crossed))
+        # A save is confirmed once the disk has it: its wait for the disk's fsync is the
+        # disk's, and the same disk without finder (bare_disk) shows how long that can be.
+        own, bare = result["timings"]["autosave_own"], result["timings"]["bare_disk"]
+        found.append((f"no autosave over {SLOW_MS} ms of finder's own time (its wait for the "
+                      f"disk to confirm it apart), compaction included, at "
+                      f"{size_label(result)}: {own.n:,} saves, slowest {ms(own.max)} ms; "
+                      f"while the snapshot was written, slowest in all "
+                      f"{ms(max(result['compaction']['during'], default=0))} ms; "
+                      f"the disk alone, {bare.n:,} lines appended and fsynced: slowest "
+                      f"{ms(bare.max)} ms, {sum(x > SLOW_MS for x in bare.samples)} over "
+                      f"{SLOW_MS} ms", own.max <= SLOW_MS and crossed))
     for result in results:
         firsts, steady = result["first_call_pages_ms"], result["timings"]["call_page"]
         found.append((f"first call page ≤ 3× its steady p50 at {size_label(result)}: median "

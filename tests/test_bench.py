@@ -10,6 +10,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from difflib import unified_diff
 
 import pytest
@@ -20,10 +21,11 @@ BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 
 from baseline_app import create_baseline  # noqa: E402
-from harness import (SHORTLIST_VIEWS, Client, export_tables, finder_row_ids,  # noqa: E402
-                     finder_server, make_data_set)
+from harness import (SHORTLIST_VIEWS, Client, csrf_token, disk_waits,  # noqa: E402
+                     export_tables, finder_row_ids, finder_server, make_data_set)
 from page_parts import shortlist_parts  # noqa: E402
 from peer import datasette_query, load_sqlite  # noqa: E402
+from run import autosave_request  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -92,6 +94,8 @@ def test_run_quick_times_every_measure_and_judges_every_target():
                     "| shortlist sorted by name |", "| bare table, same page |",
                     "| provider page |", "| provider summary |", "| call page |",
                     "| autosave (an answer) |", "through a compaction |",
+                    "through a compaction, less the wait for the disk |",
+                    "| the disk alone: a line appended and fsynced |",
                     "| finder-data.json |", "| shortlist.csv |"):
         assert measure in out
     header = next(line for line in out.splitlines() if line.startswith("| providers"))
@@ -101,6 +105,34 @@ def test_run_quick_times_every_measure_and_judges_every_target():
     assert "DIFFERS" not in out
     verdicts = re.findall(r"^- \*\*(met|NOT met|not measured)\*\*", out, re.M)
     assert len(verdicts) >= 15
+    own = re.search(r"less the wait for the disk \| ([\d,]+) \|", out)
+    assert own and int(own[1].replace(",", "")) > 0, "no save's wait for the disk was found"
+    assert re.search(r"of finder's own time .* slowest [\d.]+ ms; the disk alone", out)
+
+
+def test_a_served_saves_fsync_is_logged_and_found_within_it(data_set, tmp_path):
+    log = tmp_path / "fsync.log"
+    with finder_server(data_set.folder, log) as finder, Client(finder.port) as client:
+        token = csrf_token(client.get(f"/calls/{data_set.call_id}")[1])
+        start = time.clock_gettime(time.CLOCK_MONOTONIC)
+        for value in ("fixed_mg", "unclear"):  # one of them changes the answer
+            autosave_request(client, data_set.call_id, token, "answer-step_size", value)
+        end = time.clock_gettime(time.CLOCK_MONOTONIC)
+    [waited] = disk_waits(log, [(start, end)])
+    assert 0 < waited < (end - start) * 1000
+
+
+def test_each_saves_wait_for_the_disk_is_what_request_threads_spent_in_fsync_within_it(
+        tmp_path):
+    log = tmp_path / "fsync.log"
+    log.write_text("10.000 10.020 waitress-1\n"      # in the first save
+                   "10.030 10.050 finder-store-data\n"  # the compaction's, not a save's
+                   "10.060 10.062 waitress-2\n"      # between two saves: nobody's
+                   "11.001 11.003 waitress-0\n"      # in the second save, twice
+                   "11.004 11.010 waitress-0\n"
+                   "11.009 12.500 waitress-3\n")     # ends after the second save ended
+    waits = disk_waits(log, [(9.999, 10.055), (11.0, 11.2), (13.0, 13.1)])
+    assert waits == pytest.approx([20.0, 8.0, 0.0])
 
 
 def test_peer_quick_times_finder_beside_datasette_on_the_same_providers():
