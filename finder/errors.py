@@ -12,7 +12,7 @@ from flask import (Blueprint, current_app, g, jsonify, render_template, request)
 from werkzeug.exceptions import HTTPException
 
 from finder.form_parts import typed_values
-from finder.security import wants_json
+from finder.security import replay, replayable_view, wants_json
 from finder.store import DamagedDataError, StorageError
 
 __all__ = ["bp", "WriteFailure", "write_failure", "note_write_failure", "os_error_behind"]
@@ -153,19 +153,17 @@ def _failed_write(error: BaseException):
     if wants_json():
         return jsonify(error="failed", message=g.write_failed.sentence()), 503
     back = None
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "replays_form_on_expired_token", False):
+    view = replayable_view()
+    if view is not None:
         g.write_failed = replace(g.write_failed, again="press the button again")
         # Run again, its confirm() now False (finder.form_parts): it writes nothing and
         # answers as for a button pressed too late, which this page then explains.
         try:
-            response = current_app.make_response(view(**(request.view_args or {})))
+            page, back = replay(view, 503)
         except (StorageError, OSError, HTTPException):
-            response = None
-        if response is not None and not response.location:
-            response.status_code = 503
-            return response
-        back = response.location if response is not None else None
+            page = None
+        if page is not None:
+            return page
     if not back:
         g.write_failed = replace(g.write_failed, again="send it again")
     typed = [] if back else typed_values(request.form)

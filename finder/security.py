@@ -9,16 +9,16 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-from flask import (Flask, abort, current_app, g, jsonify, render_template, request,
-                   url_for)
+from flask import (Flask, Response, abort, current_app, g, jsonify, render_template,
+                   request, url_for)
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from finder.form_parts import typed_values
 
-__all__ = ["init_app", "replays_form_on_expired_token", "takes_json", "safe_next",
-           "wants_json", "LOOPBACK_NAMES", "SIGN_IN_PAGE"]
+__all__ = ["init_app", "replays_form_on_expired_token", "replayable_view", "replay",
+           "takes_json", "safe_next", "wants_json", "LOOPBACK_NAMES", "SIGN_IN_PAGE"]
 
 csrf = CSRFProtect()
 SIGN_IN_PAGE = "sign_in.sign_in"  # the one page open to all when a password is required
@@ -136,6 +136,23 @@ def replays_form_on_expired_token(view):
     return view
 
 
+def replayable_view():
+    """This request's view if it is marked with replays_form_on_expired_token, else None."""
+    view = current_app.view_functions.get(request.endpoint)
+    return view if getattr(view, "replays_form_on_expired_token", False) else None
+
+
+def replay(view, status: int) -> tuple[Response | None, str | None]:
+    """Run a marked view again, its form or confirm button now refused so that it writes
+    nothing: (its page, given `status`, None), or (None, the address it sent the browser
+    back to). Its exceptions are the caller's."""
+    response = current_app.make_response(view(**(request.view_args or {})))
+    if response.location:
+        return None, response.location
+    response.status_code = status
+    return response, None
+
+
 def wants_json() -> bool:
     """Whether this request's answer should be JSON (the call screen's autosave), not a
     page."""
@@ -146,19 +163,17 @@ def _expired_token(error: CSRFError):
     if request.is_json:
         return jsonify(error="expired_token", csrf_token=generate_csrf(),
                        message="This page's security token had expired. Saving again."), 400
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "replays_form_on_expired_token", False):
+    view = replayable_view()
+    if view is not None:
         g.expired_token = True
         try:
-            response = current_app.make_response(view(**(request.view_args or {})))
+            page, back = replay(view, 400)
         except HTTPException as gone:  # e.g. an import already done: its own calm answer
             return current_app.handle_http_exception(gone)
-        if not response.location:
-            response.status_code = 400
-            return response
+        if page is not None:
+            return page
         # A button whose page was open too long: nothing typed to keep; a way back to it.
-        return render_template("errors/expired_token.html", typed=[],
-                               back=response.location), 400
+        return render_template("errors/expired_token.html", typed=[], back=back), 400
     return render_template("errors/expired_token.html", typed=typed_values(request.form),
                            back=None), 400
 
