@@ -79,7 +79,7 @@ def _a_call_and_its_token(client: Client, providers: int) -> tuple[int, str]:
     return call_id, token
 
 
-def percentiles(samples: list[float]) -> str:
+def percentiles(samples: list[float], what: str = "saves") -> str:
     if not samples:
         return "none"
     ordered = sorted(samples)
@@ -88,7 +88,7 @@ def percentiles(samples: list[float]) -> str:
         return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
     over = sum(1 for sample in samples if sample > SLOW_MS)
-    return (f"{len(samples):,} saves: p50 {share(0.5):.1f} ms, p95 {share(0.95):.1f} ms, "
+    return (f"{len(samples):,} {what}: p50 {share(0.5):.1f} ms, p95 {share(0.95):.1f} ms, "
             f"p99 {share(0.99):.1f} ms, max {ordered[-1]:.1f} ms; over {SLOW_MS} ms: {over}")
 
 
@@ -102,8 +102,8 @@ def report(providers: int, calls: int, result: dict) -> str:
         f"during    {percentiles([samples[i] for i in result['during']])} "
         "(while the new snapshot was being written)",
         f"own       {percentiles(result['own'])} (less each save's wait for the disk)",
-        f"disk      {percentiles(result['bare'])} (the disk alone: {LINE_BYTES:,} bytes "
-        "appended and fsynced as many times, no finder)",
+        f"disk      {percentiles(result['bare'], 'appends')} (the disk alone: "
+        f"{LINE_BYTES:,} bytes appended and fsynced as many times, no finder)",
         "slowest: " + ", ".join(f"#{i} {samples[i]:.1f} ms" for i in slowest),
     ])
 
@@ -123,7 +123,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="finder-bench-") as folder:
             bare = bare_disk_saves(Path(folder), options.disk_only, LINE_BYTES).samples
         print(f"disk alone, {LINE_BYTES:,} bytes appended and fsynced each time: "
-              f"{percentiles(bare)}")
+              f"{percentiles(bare, 'appends')}")
         return
     with tempfile.TemporaryDirectory(prefix="finder-bench-") as folder:
         data = write_data_folder(Path(folder) / "data", options.providers, options.calls)
