@@ -107,7 +107,7 @@ def test_run_quick_times_every_measure_and_judges_every_target():
     assert len(verdicts) >= 15
     own = re.search(r"less the wait for the disk \| ([\d,]+) \|", out)
     assert own and int(own[1].replace(",", "")) > 0, "no save's wait for the disk was found"
-    assert re.search(r"of finder's own time .* slowest [\d.]+ ms; the disk alone", out)
+    assert re.search(r"of finder's own time .* slowest [\d.]+ ms; .*the disk alone", out)
 
 
 def test_a_served_saves_fsync_is_logged_and_found_within_it(data_set, tmp_path):
