@@ -250,6 +250,17 @@ class Directory:
             return None
         return record
 
+    def call_numbers(self) -> dict[int, int]:
+        """Each call's number among its provider's calls, as calls_for orders them (calls
+        set aside left out): what 'call 2' means on the provider's page."""
+        by_provider: dict[int, list[tuple[str, int]]] = {}
+        for key, call in self.store.frozen_tables().get(CALLS, {}).items():
+            if not call.get("deleted_at"):
+                by_provider.setdefault(call["provider_id"], []).append(
+                    (call.get("called_at") or "", int(key)))
+        return {call_id: number for calls in by_provider.values()
+                for number, (_, call_id) in enumerate(sorted(calls), start=1)}
+
     def calls_for(self, provider_id: int) -> list[dict]:
         """A provider's calls, oldest first."""
         calls = [c for c in self.store.find(CALLS, "provider_id", provider_id)
@@ -302,7 +313,10 @@ class Directory:
             stamp = self.now()
             self.store.update(CALLS, call_id, {"ended": True, "updated_at": stamp})
             record = self._require_provider(call["provider_id"])
-            entry = {"status": status, "at": stamp, "via": f"call {call_id}"}
+            # What the provider was before, so that undo_end_call can put it back.
+            entry = {"status": status, "at": stamp, "via": f"call {call_id}",
+                     "before": record.get("status"),
+                     "follow_up_before": record.get("follow_up_on") or ""}
             if call.get("outcome"):
                 entry["outcome"] = call["outcome"]
             changes = {"status": status, "updated_at": stamp,
@@ -311,6 +325,22 @@ class Directory:
                 changes["follow_up_on"] = follow_up_on
             self.store.update(PROVIDERS, call["provider_id"], changes)
             return record.get("status")
+
+    def undo_end_call(self, call_id: int) -> str | None:
+        """Put the call's provider back to the status and follow-up date it had before the
+        call ended, if nothing has changed its status since. Returns that status, or None
+        when there is nothing to undo (the call's answers stay as they are either way)."""
+        with self.store.transaction():
+            call = self._require_call(call_id)
+            record = self._require_provider(call["provider_id"])
+            history = record.get("status_history") or []
+            last = history[-1] if history else {}
+            if last.get("via") != f"call {call_id}" or "before" not in last:
+                return None
+            self.store.update(PROVIDERS, call["provider_id"], {
+                "status": last["before"], "follow_up_on": last.get("follow_up_before") or "",
+                "status_history": history[:-1], "updated_at": self.now()})
+            return last["before"] or ""
 
     def delete_call(self, call_id: int) -> dict:
         """Set a call aside (it can be put back with restore_call) and return it."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Flask
 
 from finder.domain.scoring import score_words
-from finder.domain.words import first_upper, human_date, human_datetime, plural, short_date
+from finder.domain.words import (first_upper, human_date, human_datetime, plural, short_date,
+                                 via_words)
 
 __all__ = ["init_app", "SIGNAL_WORDS"]
 
@@ -17,6 +18,6 @@ SIGNAL_WORDS = {"good": "Good sign", "partial": "Partly good", "bad": "Warning s
 
 def init_app(app: Flask) -> None:
     for word_filter in (human_date, short_date, human_datetime, first_upper, plural,
-                        score_words):
+                        score_words, via_words):
         app.add_template_filter(word_filter)
     app.jinja_env.globals["signal_words"] = SIGNAL_WORDS

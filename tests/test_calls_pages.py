@@ -2,6 +2,7 @@
 tabs, ending a call, and every bad input answered with a 4xx."""
 
 import copy
+import html
 import re
 
 import pytest
@@ -435,3 +436,87 @@ def test_a_folded_group_with_a_refused_answer_comes_back_open(client, call):
     assert response.status_code == 400
     assert '<details class="practical-group" open data-group="0">' in body
     assert '<details class="practical-group" data-group="1">' in body   # the other stays folded
+
+
+def end_call(client, call_id: int, end_status: str = ""):
+    page = client.get(f"/calls/{call_id}").get_data(as_text=True)
+    return client.post(f"/calls/{call_id}/end", data=whole_form(page, end_status=end_status),
+                       follow_redirects=True)
+
+
+def test_a_routine_call_keeps_a_booked_appointment_unless_another_status_is_chosen(
+        client, directory):
+    provider_id = add_provider(client, name="Dr Booked", status="booked")
+    first = start_call(client, provider_id)
+    save_field(client, first, "outcome", "answered", rev=0)
+    body = end_call(client, first).get_data(as_text=True)
+    assert "Dr Booked stays “Appointment booked”" in body
+    assert directory.provider(provider_id)["status"] == "booked"
+    # Ending the same call again, or another, the same way: still booked.
+    end_call(client, first)
+    second = start_call(client, provider_id)
+    save_field(client, second, "outcome", "left_message", rev=0)
+    end_call(client, second)
+    assert directory.provider(provider_id)["status"] == "booked"
+    # News that ends follow-ups too still moves it; so does a status chosen by hand.
+    save_field(client, second, "outcome", "not_taking_patients", rev=1)
+    end_call(client, second)
+    assert directory.provider(provider_id)["status"] == "ruled_out"
+    end_call(client, second, end_status="called")
+    assert directory.provider(provider_id)["status"] == "called"
+
+
+def test_ending_a_call_can_be_undone_back_to_the_status_and_date_before(client, directory):
+    provider_id = add_provider(client, name="Dr Dated", follow_up_on="2026-12-01")
+    call_id = start_call(client, provider_id)
+    save_field(client, call_id, "outcome", "left_message", rev=0)
+    save_field(client, call_id, "follow_up_on", "2026-12-09", rev=0)
+    body = end_call(client, call_id).get_data(as_text=True)
+    undo = f"/calls/{call_id}/end/undo"
+    assert "Dr Dated is now “Waiting for call back”" in body and f'action="{undo}"' in body
+    body = html.unescape(client.post(undo, follow_redirects=True).get_data(as_text=True))
+    assert "Dr Dated is back to “To call”. The call's answers stay saved." in body
+    record = directory.provider(provider_id)
+    assert record["status"] == "to_call" and record["follow_up_on"] == "2026-12-01"
+    assert [change["via"] for change in record["status_history"]] == ["added"]
+    assert stored(directory, call_id)["outcome"] == "left_message"
+    body = client.post(undo, follow_redirects=True).get_data(as_text=True)
+    assert "That can no longer be undone" in body
+    assert directory.provider(provider_id)["status"] == "to_call"
+
+
+def test_an_ended_call_that_changed_nothing_offers_no_undo(client, call):
+    save_field(client, call[1], "outcome", "call_back", rev=0)
+    body = end_call(client, call[1]).get_data(as_text=True)
+    assert "Dr Ann Lee stays “To call”" in body and "/end/undo" not in body
+
+
+def test_undo_after_the_status_changed_since_changes_nothing(client, call, directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "outcome", "answered", rev=0)
+    end_call(client, call_id)
+    client.post(f"/providers/{provider_id}/edit", data={
+        "name": "Dr Ann Lee", "telemedicine": "unknown", "payment": "unknown",
+        "status": "booked"})
+    body = client.post(f"/calls/{call_id}/end/undo", follow_redirects=True).get_data(
+        as_text=True)
+    assert "That can no longer be undone: the status has changed since." in body
+    assert directory.provider(provider_id)["status"] == "booked"
+
+
+def test_the_status_history_numbers_calls_as_the_providers_page_does(client, directory):
+    other = add_provider(client, name="Dr Other")
+    for _ in range(3):  # calls of another provider take the first ids
+        start_call(client, other)
+    provider_id = add_provider(client, name="Dr Second")
+    first, second = start_call(client, provider_id), start_call(client, provider_id)
+    for call_id in (first, second):
+        save_field(client, call_id, "outcome", "left_message", rev=0)
+        end_call(client, call_id)
+    body = client.get(f"/providers/{provider_id}").get_data(as_text=True)
+    assert "(call 1: left a message)" in body and "(call 2: left a message)" in body
+    assert f"(call {second}:" not in body
+    client.post(f"/calls/{first}/delete")
+    body = client.get(f"/providers/{provider_id}").get_data(as_text=True)
+    assert "(a removed call: left a message)" in body and "(call 1: left a message)" in body
+    assert directory.call_numbers()[second] == 1

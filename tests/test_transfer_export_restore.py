@@ -79,18 +79,22 @@ def test_the_csv_has_exactly_the_rows_and_order_on_screen(client, people):
         assert [row["Name"] for row in rows] == shown_names(client, query), query
 
 
-def test_each_call_in_the_status_history_is_named_with_its_outcome():
+def test_each_call_in_the_status_history_is_named_with_its_outcome_and_its_number():
     content = load_content(REPO / "data")
+    # Stored by call id (ids count every provider's calls); named as the provider's page
+    # numbers that provider's calls. Call 5 was set aside since.
     history = [{"status": "to_call", "at": "2026-11-20T10:00:00+00:00", "via": "added"},
-               {"status": "to_call", "at": "2026-11-21T10:00:00+00:00", "via": "call 1",
+               {"status": "to_call", "at": "2026-11-21T10:00:00+00:00", "via": "call 7",
                 "outcome": "call_back"},
-               {"status": "to_call", "at": "2026-11-22T10:00:00+00:00", "via": "call 2"},
+               {"status": "to_call", "at": "2026-11-22T10:00:00+00:00", "via": "call 9"},
+               {"status": "to_call", "at": "2026-11-22T11:00:00+00:00", "via": "call 5"},
                {"status": "booked", "at": "2026-11-23T10:00:00+00:00", "via": "edit"}]
     words = status_history_words({"status_history": history},
-                                 Words(content.vocabulary, {}, {}))
+                                 Words(content.vocabulary, {}, {}, {7: 1, 9: 2}))
     assert re.fullmatch(
         r"\S+ To call \(added\); \S+ To call \(call 1: asked me to call back\); "
-        r"\S+ To call \(call 2\); \S+ Appointment booked", words)
+        r"\S+ To call \(call 2\); \S+ To call \(a removed call\); \S+ Appointment booked",
+        words)
 
 
 def test_the_csv_has_every_field_verdict_score_flags_and_status_history(client, people,

@@ -43,3 +43,15 @@ def test_each_rule_catches_a_broken_file(tmp_path, old, new, message):
     (folder / "vocabulary.toml").write_text(text.replace(old, new, 1))
     with pytest.raises(ContentError, match=r"^vocabulary\.toml: .*" + message):
         load_content(folder)
+
+
+def test_the_status_after_a_call_never_reopens_a_booked_or_ruled_out_provider():
+    vocabulary = load_content(REPO / "data").vocabulary
+    after = vocabulary.status_after_call
+    assert after("to_call", "left_message") == "waiting"
+    assert after("called", "call_back") == "to_call"
+    assert after("booked", "answered") == "booked"
+    assert after("ruled_out", "call_back") == "ruled_out"
+    assert after("booked", "not_taking_patients") == "ruled_out"
+    assert after("waiting", None) == "waiting"
+    assert after("waiting", "made_up") == "waiting"

@@ -66,7 +66,8 @@ def end(call_id: int):
     status_error = None if status in known_statuses else "Choose a status from the list."
     call = directory().call(call_id)
     provider = directory().provider(call["provider_id"])
-    status = (status or content().vocabulary.status_for_outcome(call.get("outcome"))
+    status = (status or content().vocabulary.status_after_call(provider.get("status"),
+                                                               call.get("outcome"))
               or provider.get("status"))
     if not (form.errors or conflicts or failure or status_error):
         try:
@@ -77,7 +78,28 @@ def end(call_id: int):
         return render_call_screen(directory().call(call_id), checklist, form, conflicts,
                                   failure, posted=True, status_error=status_error), \
             503 if failure else 400
-    flash(_ended_message(provider["name"], call, before, status))
+    message = _ended_message(provider["name"], call, before, status)
+    new_follow_up = call.get("follow_up_on") or ""
+    moved = status != before or (new_follow_up and new_follow_up != provider.get("follow_up_on"))
+    flash({"text": message, "undo": url_for("calls.undo_end", call_id=call_id)} if moved
+          else message)
+    return redirect(url_for("providers.show", provider_id=provider["id"]))
+
+
+@bp.route("/calls/<int:call_id>/end/undo", methods=["POST"])
+@replays_form_on_expired_token
+def undo_end(call_id: int):
+    """Put the provider back to the status and follow-up date it had before the call
+    ended (the call's answers stay saved)."""
+    call = call_or_404(call_id)
+    provider = provider_or_404(call["provider_id"])
+    if confirmed():
+        restored = directory().undo_end_call(call_id)
+        if restored is None:
+            flash("That can no longer be undone: the status has changed since.")
+        else:
+            label = content().vocabulary.label("statuses", restored)
+            flash(f"{provider['name']} is back to “{label}”. The call's answers stay saved.")
     return redirect(url_for("providers.show", provider_id=provider["id"]))
 
 

@@ -53,6 +53,16 @@ class Vocabulary:
                 return outcome["status"]
         return None
 
+    def status_after_call(self, current: str | None, outcome_id: str | None) -> str | None:
+        """The status "based on how the call ended": the outcome's, except that an outcome
+        never reopens a provider whose status ends follow-ups (an appointment booked, ruled
+        out) unless it ends them too: a routine call to a booked clinic keeps the booking."""
+        moved_to = self.status_for_outcome(outcome_id)
+        ending = self.statuses_ending_follow_ups()
+        if moved_to is None or (current in ending and moved_to not in ending):
+            return current
+        return moved_to
+
 
 def vocabulary_from_toml(data: dict) -> Vocabulary:
     """The lists, checked: none empty, no id twice, every item labelled, the ids finder

@@ -8,9 +8,10 @@ import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Mapping
 
 __all__ = ["human_date", "short_date", "human_datetime", "first_upper", "plural",
-           "call_labels", "file_word"]
+           "call_labels", "via_words", "file_word"]
 
 
 # The date words are cached: the shortlist puts three dates in words on each row. Measured
@@ -67,6 +68,17 @@ def call_labels(calls: list[dict], vocabulary) -> dict[int, dict]:
         label = f"call {number}, {human_datetime(call.get('called_at'))}"
         labels[call["id"]] = {"number": number, "label": label + (f" ({who.lower()})" if who else "")}
     return labels
+
+
+def via_words(via: str, call_numbers: Mapping[int, int]) -> str:
+    """How a status change came, as the provider's page numbers their calls: 'call 6' (as
+    stored: the call's id) -> 'call 2' (the provider's second call). A call set aside
+    since is 'a removed call'; anything else comes back as it is."""
+    kind, _, call_id = via.partition(" ")
+    if kind != "call" or not call_id.isdigit():
+        return via
+    number = call_numbers.get(int(call_id))
+    return f"call {number}" if number else "a removed call"
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

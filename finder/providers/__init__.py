@@ -50,6 +50,7 @@ def show(provider_id: int):
         standing=directory().standing(provider_id),
         calls_by_id=calls_by_id,
         call_names={call_id: call["label"] for call_id, call in calls_by_id.items()},
+        call_numbers={call_id: call["number"] for call_id, call in calls_by_id.items()},
         checklist=content().checklist, form=ConfirmForm())
 
 

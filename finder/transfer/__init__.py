@@ -77,7 +77,8 @@ def shortlist_csv_download():
     checklist = content().checklist
     words = Words(content().vocabulary,
                   verdict_names(checklist),
-                  {f["id"]: f["label"] for f in checklist.data["red_flags"]})
+                  {f["id"]: f["label"] for f in checklist.data["red_flags"]},
+                  directory().call_numbers())
     # Streamed, like the shortlist page: thousands of rows need not sit in memory at once.
     return _download(stream_with_context(shortlist_csv_chunks(records, words)),
                      "text/csv; charset=utf-8",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterator, Mapping
 
+from finder.domain.words import via_words
 from finder.transfer.columns import TARGET_LABELS
 from finder.transfer.spreadsheet import csv_chunks
 
@@ -20,10 +21,11 @@ class Words:
     """Labels for the ids stored in a record."""
 
     def __init__(self, vocabulary, verdict_names: Mapping[str, str],
-                 red_flag_labels: Mapping[str, str]):
+                 red_flag_labels: Mapping[str, str], call_numbers: Mapping[int, int]):
         self.vocabulary = vocabulary
         self.verdict_names = verdict_names
         self.red_flag_labels = red_flag_labels
+        self.call_numbers = call_numbers  # call id -> its number among its provider's calls
 
 
 def _field(name: str) -> Callable[[Mapping, Words], str]:
@@ -59,11 +61,12 @@ def status_history_words(row: Mapping, words: Words) -> str:
     """'2026-11-25 To call (added); 2026-11-26 Waiting for call back (call 1: left a
     message)': what the provider's page shows, where each call that ended has its entry,
     even when the status stayed the same."""
-    return "; ".join(_status_change_words(change, words.vocabulary)
+    return "; ".join(_status_change_words(change, words)
                      for change in row.get("status_history") or [])
 
 
-def _status_change_words(change: Mapping, vocabulary) -> str:
+def _status_change_words(change: Mapping, words: Words) -> str:
+    vocabulary = words.vocabulary
     status = vocabulary.label("statuses", change.get("status"))
     text = f"{_local_date(change.get('at', ''))} {status}"
     via = change.get("via")
@@ -71,7 +74,7 @@ def _status_change_words(change: Mapping, vocabulary) -> str:
         return text
     outcome = change.get("outcome")
     how = f": {vocabulary.label('call_outcomes', outcome).lower()}" if outcome else ""
-    return f"{text} ({via}{how})"
+    return f"{text} ({via_words(via, words.call_numbers)}{how})"
 
 
 COLUMNS: list[tuple[str, Callable[[Mapping, Words], str]]] = [
