@@ -4,8 +4,10 @@ behind confirm and undo buttons with `confirmed()`, the one check they all make.
 from flask import g
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
+from wtforms.validators import ValidationError
 
-__all__ = ["as_choices", "ConfirmForm", "confirmed", "typed_values"]
+__all__ = ["as_choices", "ConfirmForm", "confirmed", "typed_values", "YearsBetween",
+           "LIKELY_YEARS"]
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -41,3 +43,20 @@ def typed_values(form) -> list[tuple[str, str]]:
     show back when it could not be saved, so that nothing typed is lost."""
     return [(name, value) for name, value in form.items(multi=True)
             if name != "csrf_token" and isinstance(value, str) and value.strip()]
+
+
+class YearsBetween:
+    """A date field's check that its year is a likely one: a follow-up in year 1 or 9999 is
+    a slip of the keyboard, which saved as it is would sort first or never come due."""
+
+    def __init__(self, first: int, last: int):
+        self.first, self.last = first, last
+
+    def __call__(self, form, field) -> None:
+        if field.data and not self.first <= field.data.year <= self.last:
+            raise ValidationError(f"Enter a date between {self.first} and {self.last}, "
+                                  "like 2026-12-24.")
+
+
+# For the dates of calls and follow-ups.
+LIKELY_YEARS = YearsBetween(2000, 2100)

@@ -113,6 +113,8 @@ def test_two_tabs_editing_different_answers_both_keep_theirs(client, call, direc
     ({"name": "practical-telemedicine_states", "value": ["XX"], "rev": 0}, "is not a valid choice"),
     ({"name": "answer_note-step_size", "value": "x" * 20_001, "rev": 0}, "longer than 20000"),
     ({"name": "follow_up_on", "value": "someday", "rev": 0}, "Not a valid date value"),
+    ({"name": "follow_up_on", "value": "0001-12-01", "rev": 0}, "between 2000 and 2100"),
+    ({"name": "called_at", "value": "9999-12-01T10:00", "rev": 0}, "between 2000 and 2100"),
     ({"name": "answer-step_size", "value": {"nested": 1}, "rev": 0}, "must be text"),
     ({"name": "answer-step_size", "value": "fixed_mg", "rev": "one"}, "rev must be"),
     ({"value": "fixed_mg"}, "Send JSON with a field name"),

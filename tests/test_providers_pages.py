@@ -45,6 +45,8 @@ def test_provider_page_links_the_phone_and_shows_the_details(client):
     ("state", "Narnia", "Not a valid choice"),
     ("status", "bribed", "Not a valid choice"),
     ("follow_up_on", "next tuesday", "Not a valid date value"),
+    ("follow_up_on", "0001-01-01", "Enter a date between 2000 and 2100, like 2026-12-24."),
+    ("follow_up_on", "2101-01-01", "Enter a date between 2000 and 2100"),
 ])
 def test_bad_input_gets_a_clear_message_and_keeps_everything_typed(client, field, value,
                                                                     message):

@@ -19,7 +19,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, RadioFie
 from wtforms.validators import Length, Optional
 
 from finder.domain.checklist import Checklist
-from finder.form_parts import as_choices
+from finder.form_parts import LIKELY_YEARS, as_choices
 
 __all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value",
            "single_field_form"]
@@ -36,13 +36,13 @@ def interview_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
     """A form class with one field per interview field of this checklist."""
     fields: dict[str, Any] = {
         "called_at": DateTimeLocalField("Date and time of the call", format=CALLED_AT_FORMAT,
-                                        validators=[Optional()]),
+                                        validators=[Optional(), LIKELY_YEARS]),
         "spoke_with": RadioField("Who answered", choices=as_choices(vocabulary.choices("call_roles")),
                                  validators=[Optional()]),
         "contact_name": StringField("Their name", validators=[Optional(), Length(max=200)]),
         "outcome": RadioField("How the call ended", choices=as_choices(vocabulary.choices("call_outcomes")),
                               validators=[Optional()]),
-        "follow_up_on": DateField("Follow-up date", validators=[Optional()]),
+        "follow_up_on": DateField("Follow-up date", validators=[Optional(), LIKELY_YEARS]),
         "notes": _note("Notes on this call"),
     }
     for question in checklist.questions.values():

@@ -11,7 +11,7 @@ from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMul
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from finder.form_parts import as_choices
+from finder.form_parts import LIKELY_YEARS, as_choices
 
 __all__ = ["ProviderForm", "provider_form", "normalise_website", "is_web_address",
            "parse_tags", "marks_left"]
@@ -92,7 +92,7 @@ class ProviderForm(FlaskForm):
     referral_detail = StringField("Who suggested them, or where", validators=[
         Optional(), Length(max=300)])
     status = SelectField("Status")
-    follow_up_on = DateField("Follow-up date", validators=[Optional()],
+    follow_up_on = DateField("Follow-up date", validators=[Optional(), LIKELY_YEARS],
                              render_kw={"autocomplete": "off"})
     tags = StringField("Your tags", validators=[Optional(), Length(max=600), _tags])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=20000)])
