@@ -340,7 +340,7 @@ BAD_FILES = {
                       "checklist 1 cannot be read"),
     "not a number": (lambda t: export_of(t).replace(
         b'"schema_version": %d' % SCHEMA_VERSION, b'"schema_version": NaN'),
-                     "NaN is not a number finder can store"),
+                     "it holds NaN, which is not a number finder can store"),
 }
 
 
@@ -353,6 +353,7 @@ def test_bad_data_files_are_refused_before_anything_changes(client, directory, c
     page = unescape(response.get_data(as_text=True))
     assert response.status_code == 400, case
     assert message in page, (case, text_of(page)[-600:])
+    assert "Expecting" not in page and "char 0" not in page  # no parser's words
     assert 'role="alert"' in page
     assert directory.store.tables() == before
 

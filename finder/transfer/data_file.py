@@ -139,10 +139,13 @@ def _load_json(raw: bytes):
     except UnicodeDecodeError as error:
         raise DataFileProblem("This file is not a finder export: it is not text. Choose the "
                               ".json file finder made.") from error
-    except (ValueError, RecursionError) as error:
+    except DataFileProblem:
+        raise
+    except (ValueError, RecursionError) as error:  # the parser's own words help nobody
         raise DataFileProblem(
-            f"This file is not a finder export: it is not valid JSON ({error.args[0]}). If it "
-            "is a list of providers (CSV), use “Import a list” instead.") from error
+            "This file is not a finder export: it is not valid JSON (it may be cut off, or "
+            "another kind of file). Choose the .json file finder made; if it is a list of "
+            "providers (CSV), use “Import a list” instead.") from error
 
 
 def _brought_up_to_date(tables):
@@ -159,7 +162,8 @@ def _brought_up_to_date(tables):
 
 def _refuse_constant(name: str):
     # NaN and Infinity are not JSON and finder's journal cannot store them.
-    raise ValueError(f"{name} is not a number finder can store")
+    raise DataFileProblem(DAMAGED + f"it holds {name}, which is not a number finder can "
+                          "store.")
 
 
 def _check_tables(tables, current_checklist_version: int) -> None:
