@@ -91,7 +91,7 @@ PAGE = """<!doctype html>
 
 <div class="actions">
   <a class="button button--primary" href="/providers/new">Add a provider</a>
-  <a href="/import-export/">Import a list or back up</a>
+  <a href="/import-export/">Import and export</a>
 </div>
 
 <div class="shortlist-layout"><details class="filter-panel">

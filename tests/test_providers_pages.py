@@ -123,7 +123,8 @@ def test_a_provider_not_yet_called_lists_what_to_ask_without_speaking_of_a_callb
     provider_id = add_provider(client, name="Dr Not Yet Rung")
     page = client.get(f"/providers/{provider_id}").get_data(as_text=True)
     assert "<h3>Still to ask</h3>" in page
-    assert "Ask on the callback" not in page
+    assert "Ask on the callback" not in page and "on the callback" not in page
+    assert "on the next call, ask about" in page
 
 
 def test_the_trash_question_does_not_count_calls_a_provider_never_had(client):

@@ -206,7 +206,7 @@ def test_nothing_asked_is_incomplete_with_no_score():
     assert standing.percent is None
     assert standing.not_asked == ["q1", "q2", "q3", "q4"]
     assert standing.why == ("Incomplete: 0 of 4 core questions asked so far — on the "
-                            "callback, ask about question q1, question q2, question q3 and "
+                            "next call, ask about question q1, question q2, question q3 and "
                             "question q4.")
 
 
@@ -265,7 +265,7 @@ def test_without_the_decisive_question_three_perfect_answers_are_incomplete():
     standing = verdict_of({"q2": "p100", "q3": "p100", "q4": "p100"})
     assert standing.verdict == "incomplete" and standing.rule == "decisive"
     assert standing.why == ("Incomplete: no answer yet about question q1 — ask about it on "
-                            "the callback.")
+                            "the next call.")
 
 
 def test_an_unclear_or_partial_decisive_answer_is_incomplete_and_says_what_to_ask():
@@ -507,7 +507,7 @@ def test_three_good_answers_without_step_size_are_not_a_strong_match():
     standing = real({k: v for k, v in GOOD.items() if k != "step_size"})
     assert standing.verdict == "incomplete"
     assert standing.why == ("Incomplete: no answer yet about step size as the dose falls — "
-                            "ask about it on the callback.")
+                            "ask about it on the next call.")
 
 
 def test_a_percentage_not_clearly_of_the_current_dose_is_not_a_strong_match():
@@ -790,7 +790,7 @@ def test_one_question_left_to_ask_is_named_alone():
     strict = synthetic_checklist(min_core_answered=4)
     standing = verdict_of(points(100, 100, 100), checklist=strict)
     assert standing.why == ("Incomplete: 3 of 4 core questions asked so far — on the "
-                            "callback, ask about question q4.")
+                            "next call, ask about question q4.")
 
 
 def test_two_concerns_that_do_not_decide_are_listed_together():

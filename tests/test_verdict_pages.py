@@ -56,7 +56,7 @@ def test_orientation_links_the_clinician_brief_on_screen_and_names_it_on_paper(c
     answer = page.split("Does not know it (needs orientation", 1)[0].rsplit("<td", 1)[1]
     assert "Needs orientation" in answer and "Partly good" not in answer
     one = interview(client, "Dr One", {"liquid_formulation": "yes_with_pharmacy"})
-    assert ("on the callback, ask about step size as the dose falls, what happens after a "
+    assert ("on the next call, ask about step size as the dose falls, what happens after a "
             "bad reaction and the work of Horowitz &amp; Taylor.") in client.get(
                 f"/providers/{one}").get_data(as_text=True)
     assert re.search(r'<a href="/print/clinician-brief">Print the clinician brief</a>', page)

@@ -61,7 +61,7 @@ class AnswerScore:
     note: str = ""
     red_flag: str | None = None
     heard: str = ""          # finishes "they …", e.g. "cut a fixed mg step at regular intervals"
-    follow_up: str = ""      # what to ask on the callback after this answer
+    follow_up: str = ""      # what to ask on the next call after this answer
     orientation: bool = False
 
 
@@ -149,7 +149,7 @@ class Standing:
 
     @property
     def follow_ups(self) -> list[str]:
-        """What to ask again on the callback, from partial, unclear or bad answers."""
+        """What to ask again on the next call, from partial, unclear or bad answers."""
         return [a.follow_up for a in self.answers if a.follow_up and a.signal != "good"]
 
 
@@ -280,7 +280,7 @@ def _too_few_verdict(asked: list[AnswerScore], questions: Mapping[str, dict],
     answered = {a.question_id for a in asked}
     to_ask = [_lower_first(q["short"]) for q_id, q in questions.items() if q_id not in answered]
     why = (f"Incomplete: {len(asked)} of {len(questions)} core questions asked so far — "
-           f"on the callback, ask about {_join(to_ask)}.")
+           f"on the next call, ask about {_join(to_ask)}.")
     reasons = [f"At least {rules.min_core_answered} are needed for a verdict, unless a red "
                "flag is heard first."]
     if concerns:
@@ -300,7 +300,7 @@ def _decisive_missing_verdict(decisive: AnswerScore | None, question: dict,
                               answers: list[AnswerScore]) -> Verdict:
     if decisive is None:
         return Verdict("incomplete", f"Incomplete: no answer yet about "
-                       f"{_lower_first(question['short'])} — ask about it on the callback.",
+                       f"{_lower_first(question['short'])} — ask about it on the next call.",
                        [], _bad_answers(answers), "decisive")
     if decisive.signal == "bad":
         return Verdict("not_a_match", f"Not a match: they {decisive.heard}.", [],
