@@ -91,7 +91,7 @@ def test_a_fixed_mg_rule_shows_the_share_growing_and_marks_the_jumps(client):
     # 0.25 mg clonazepam is 5 mg diazepam: the schedule stops before it reaches doses that
     # need a liquid (below 0.025 mg), and the stop row says so.
     assert "needs liquid" not in page
-    assert rows[8][6] == "stop stops before the liquid doses"
+    assert rows[8][6] == "stop no liquid steps before it"
     summary = text_of(page)
     assert "Fixed mg steps (a straight line)" in summary
     assert "the first removes 12.5 % of the dose, the last before stopping 50 %" in summary

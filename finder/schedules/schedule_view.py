@@ -151,7 +151,7 @@ def _row(step: Step, layout) -> Row:
     if step.below_liquid_threshold:
         marks.append(Mark("liquid", "needs liquid"))
     if step.kind == "stop" and layout.stops_above_liquid_threshold:
-        marks.append(Mark("liquid", "stops before the liquid doses"))
+        marks.append(Mark("liquid", "no liquid steps before it"))
     share = step.share_removed_percent
     return Row(
         number=step.number,
