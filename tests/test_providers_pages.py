@@ -1,5 +1,7 @@
 """Provider pages: add, edit, show, trash and back, and every bad input answered calmly."""
 
+import html
+
 import pytest
 
 from support import add_provider, save_field, start_call
@@ -163,3 +165,24 @@ def test_clearing_a_red_flag_can_be_undone(client, directory):
 def test_referral_source_is_prefilled_from_where_to_look(client):
     page = client.get("/providers/new?referral_source=abbp").get_data(as_text=True)
     assert '<option selected value="abbp">' in page
+
+
+def test_adding_a_provider_already_listed_says_so_and_offers_to_undo_the_new_one(client,
+                                                                                 directory):
+    first = add_provider(client, name="Dr Absurd Date", phone="503-555-0101")
+    page = client.post("/providers/new", data={
+        "name": "dr absurd  DATE", "phone": "(503) 555-0101", "telemedicine": "unknown",
+        "payment": "unknown", "status": "to_call"}, follow_redirects=True)
+    text = html.unescape(page.get_data(as_text=True))
+    second = max(provider["id"] for provider in directory.providers())
+    assert ("Added dr absurd  DATE. You already had Dr Absurd Date (already on your "
+            "shortlist): if this is the same clinician, Undo moves the one just added to "
+            "the trash.") in text
+    assert f'action="/providers/{second}/delete"' in text
+    client.post(f"/providers/{second}/delete")
+    assert [p["id"] for p in directory.providers()] == [first]
+    # Another clinician of the same name, at another number, is added without a question.
+    page = client.post("/providers/new", data={
+        "name": "Dr Absurd Date", "phone": "212-555-0199", "telemedicine": "unknown",
+        "payment": "unknown", "status": "to_call"}, follow_redirects=True)
+    assert "You already had" not in page.get_data(as_text=True)

@@ -15,6 +15,7 @@ from finder.providers.calendar import FollowUp, follow_up_calendar
 from finder.providers.forms import marks_left, provider_form
 from finder.security import replays_form_on_expired_token
 from finder.store import StorageError
+from finder.transfer.duplicates import DuplicateFinder
 
 __all__ = ["bp"]
 
@@ -30,14 +31,31 @@ def new():
     form = provider_form(content().vocabulary, prefill)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
+        record = form.record()
+        repeats = _provider_it_repeats(record)
         try:
-            provider_id = directory().add_provider(form.record())
+            provider_id = directory().add_provider(record)
         except StorageError as error:
             status = note_write_failure(error)  # the form again, as typed, saying why
         else:
-            flash(f"Added {form.name.data.strip()}.")
+            flash(_added_message(record["name"], repeats, provider_id))
             return redirect(url_for("providers.show", provider_id=provider_id))
     return render_template("providers/form.html", form=form, provider=None), status
+
+
+def _provider_it_repeats(record: dict) -> str | None:
+    """The provider already listed (or in the trash) that a new one seems to repeat, in
+    words, as an import finds them: same name, and the same phone when both have one."""
+    listed, trashed = directory().providers_and_trash()
+    return DuplicateFinder(listed + trashed).check(record, "")
+
+
+def _added_message(name: str, repeats: str | None, provider_id: int) -> str | dict:
+    if repeats is None:
+        return f"Added {name}."
+    return {"text": f"Added {name}. You already had {repeats}: if this is the same "
+                    "clinician, Undo moves the one just added to the trash.",
+            "undo": url_for("providers.delete", provider_id=provider_id)}
 
 
 @bp.route("/<int:provider_id>")
