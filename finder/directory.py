@@ -18,6 +18,7 @@ from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_f
 from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
 from finder.domain.shortlist_entries import ShortlistEntry, shortlist_entry
 from finder.domain.shortlist_filters import ShortlistIndex
+from finder.domain.video_visits import set_by_hand, video_details_heard
 from finder.store import Store
 
 __all__ = ["Directory", "STORE_INDEXES", "utc_now", "local_minute"]
@@ -167,6 +168,8 @@ class Directory:
         with self.store.transaction():
             record = self._require_provider(provider_id)
             changes = dict(fields, updated_at=self.now())
+            if set_by_hand(record, fields):
+                changes["video_from_call"] = None
             if fields.get("status") and fields["status"] != record.get("status"):
                 changes["status_history"] = record.get("status_history", []) + [
                     {"status": fields["status"], "at": changes["updated_at"], "via": via}]
@@ -383,7 +386,9 @@ class Directory:
         record = self.store.get(PROVIDERS, provider_id)
         standing = self._standing_from(calls, record.get("cleared_flags") or {})
         last_call = calls[-1]["called_at"] if calls else None
-        self.store.update(PROVIDERS, provider_id, {"standing": summary_of(standing, last_call)})
+        self.store.update(PROVIDERS, provider_id, {
+            "standing": summary_of(standing, last_call),
+            **video_details_heard(record, standing.practical)})
 
     def refresh_all_standings(self) -> list[dict]:
         """Recompute every summary, e.g. after the scoring rules change; return the

@@ -18,7 +18,7 @@ from finder.domain.words import human_datetime
 from finder.transfer.shortlist_csv import Words, status_history_words
 from finder.store import SCHEMA_VERSION, backup_made_at, read_data_file
 from finder.transfer import data_file
-from support import REPO, add_provider, form_values, save_field, start_call
+from support import REPO, add_provider, form_values, save_field, start_call, submit_form
 
 
 def read_csv_download(response) -> list[dict]:
@@ -217,8 +217,17 @@ def test_export_then_restore_into_an_empty_folder_gives_back_exactly_the_same_da
     call = directory.calls_for(people["ruiz"])[0]["id"]
     client.post(f"/providers/{people['ruiz']}/red-flags/deadline/clear")
     save_field(client, call, "answer_note-step_size", "Zoë said “0.25 mg” — odd ✓", rev=0)
+    heard = add_provider(client, name="Dr Heard On A Call")  # video visits not known
+    heard_call = start_call(client, heard)
+    save_field(client, heard_call, "practical-telemedicine", "in_person_only", rev=0)
+    page = client.get(f"/calls/{heard_call}").get_data(as_text=True)
+    client.post(f"/calls/{heard_call}/end",
+                data=submit_form(page, "interview-form", end_status="booked"))
     exported = client.get("/import-export/finder-data.json").data
     original = directory.store.tables()
+    record = original["providers"][str(heard)]
+    assert record["video_from_call"] == heard_call
+    assert record["status_history"][-1]["before"] == "to_call"
 
     app, other = fresh_client(tmp_path)
     url, _ = restore_through_the_pages(other, exported)
