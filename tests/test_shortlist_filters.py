@@ -513,3 +513,11 @@ def test_the_page_and_its_size_are_read_calmly_from_the_address(page, per_page, 
     args = {key: value for key, value in (("page", page), ("per_page", per_page)) if value}
     _, _, query = run(**args)
     assert (query.page, query.per_page) == expected
+
+
+def test_sorting_by_name_leaves_titles_out_so_doctors_are_not_all_under_d():
+    names = ["Dr Zoe Young", "Amy Adams, NP", "Dr. Bea Brown", "Carl Cole", "Dr"]
+    entries = [shortlist_entry(number, {"name": name}) for number, name in enumerate(names, 1)]
+    _, key, _ = SORTS["name"]
+    assert [entry.name for entry in sorted(entries, key=key)] == [
+        "Amy Adams, NP", "Dr. Bea Brown", "Carl Cole", "Dr", "Dr Zoe Young"]

@@ -15,9 +15,13 @@ Decisions, each tested in tests/test_search_text.py:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-__all__ = ["folded", "search_words"]
+__all__ = ["folded", "search_words", "name_key", "TITLES"]
+
+# Titles and degrees around a clinician's name: left out when names are compared or sorted.
+TITLES = {"dr", "doctor", "md", "do", "np", "pa", "phd", "dnp", "pmhnp", "aprn", "prof"}
 
 # Marks that sit on a letter (U+0300 to U+036F): dropping them turns "é" into "e" and
 # keeps every other script's marks, such as the kana voicing marks, which NFC puts back.
@@ -37,3 +41,10 @@ def folded(text: str) -> str:
 def search_words(search: str) -> list[str]:
     """The folded words of a search; a row matches when its text holds every one."""
     return folded(search).split()
+
+
+def name_key(name: str) -> str:
+    """A name as names are compared and sorted: 'Dr. Ann  LEE, MD' -> 'ann lee', 'Dr Anna
+    Müller' -> 'anna muller', so that a title does not put every doctor under D."""
+    words = re.sub(r"[^\w]+", " ", folded(name or "")).split()
+    return " ".join(word for word in words if word not in TITLES)

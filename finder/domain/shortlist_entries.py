@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from finder.domain.search_text import folded
+from finder.domain.search_text import folded, name_key
 
 __all__ = ["ShortlistEntry", "shortlist_entry", "facet", "VERDICT_RANK", "score_band",
            "SCORE_BANDS", "SEARCHED_FIELDS"]
@@ -87,7 +87,7 @@ def shortlist_entry(provider_id: int, record: Mapping) -> ShortlistEntry:
     telemedicine = _text(record.get("telemedicine")) or "unknown"
     remote = tuple(record.get("telemedicine_states") or ())
     name = _text(record.get("name"))
-    name_key = name.casefold()
+    sort_key = name_key(name) or name.casefold()  # "Dr Lee" sorts as "lee", not under D
     to_fix = _to_fix_labels(record.get("to_fix"))
     rank = VERDICT_RANK.get(verdict, 2)
     facets = [("status", _text(record.get("status"))), ("verdict", verdict),
@@ -109,10 +109,10 @@ def shortlist_entry(provider_id: int, record: Mapping) -> ShortlistEntry:
         last_call_at=_text(standing.get("last_call_at")),
         in_trash=bool(record.get("deleted_at")), to_fix=to_fix,
         facets=frozenset(facet(key, value) for key, value in facets),
-        search_text=folded(f"{searched} {' '.join(tags)}"), name_key=name_key,
-        best_match_key=_sort_text(rank, stored_percent, 0, red_flags, name_key),
+        search_text=folded(f"{searched} {' '.join(tags)}"), name_key=sort_key,
+        best_match_key=_sort_text(rank, stored_percent, 0, red_flags, sort_key),
         score_key=_sort_text(0 if percent is not None else 1, percent, rank, red_flags,
-                             name_key))
+                             sort_key))
 
 
 def _sort_text(first: int, percent: int | None, then: int, red_flags: int,

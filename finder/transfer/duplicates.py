@@ -11,17 +11,9 @@ import re
 from typing import Iterable, Mapping
 
 from finder.directory import Directory
-from finder.domain.search_text import folded
+from finder.domain.search_text import name_key
 
 __all__ = ["name_key", "phone_key", "DuplicateFinder"]
-
-TITLES = {"dr", "doctor", "md", "do", "np", "pa", "phd", "dnp", "pmhnp", "aprn", "prof"}
-
-
-def name_key(name: str) -> str:
-    """'Dr. Ann  LEE, MD' -> 'ann lee'; 'Dr Anna Müller' -> 'anna muller'."""
-    words = re.sub(r"[^\w]+", " ", folded(name or "")).split()
-    return " ".join(word for word in words if word not in TITLES)
 
 
 def phone_key(phone: str) -> str:
