@@ -4,7 +4,9 @@
 providers in each (each release's own bench/make_data.py fills its own data folder through
 its own `finder import`), the same three views taking turns on kept-alive connections. The
 earlier release is checked out with `git worktree` into a temporary folder and run from
-there by this Python, so both use the same libraries.
+there by this Python, so both use the same libraries. A third side, the bare Flask table
+of bench/run.py, draws today's page (the same markup, from one template compiled once,
+nothing left to decide): the least any Flask app drawing that page with Jinja takes.
 
     .venv/bin/python bench/against_release.py cd4c4d8 --providers 100 --quiet-wait 30
 
@@ -24,6 +26,7 @@ from harness import (CALLS_PER_PROVIDER, PAGE_SIZE, Budget, Client, Server, Timi
                      finder_row_ids, finder_server, interleaved, machine, markdown_table, ms,
                      noise_note)
 from make_data import finder_command, free_port  # noqa: E402
+from run import bare_table, show_on_bare_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # This checkout's git; a checkout owned by another user (CI runs as root) is still ours.
@@ -68,7 +71,10 @@ def release_server(checkout: Path, folder: Path) -> Server:
     return Server(command, port, "/static/finder.css", "release")
 
 
-def compare(commit: str, providers: int, budget: Budget) -> list[tuple[str, Timing, Timing]]:
+Result = tuple[str, Timing, Timing, Timing]  # a view: release, now, the bare table
+
+
+def compare(commit: str, providers: int, budget: Budget) -> list[Result]:
     calls = providers * CALLS_PER_PROVIDER
     with tempfile.TemporaryDirectory(prefix="finder-against-release-") as temporary:
         work = Path(temporary)
@@ -78,13 +84,17 @@ def compare(commit: str, providers: int, budget: Budget) -> list[tuple[str, Timi
             with release_server(checkout, release_folder) as before, \
                     finder_server(folder) as now, \
                     Client(before.port) as before_client, Client(now.port) as now_client:
-                return [_view(before_client, now_client, name, path, budget)
-                        for name, path in VIEWS.items()]
+                export_file = work / "export.json"
+                export_file.write_bytes(now_client.get("/import-export/finder-data.json")[1])
+                with bare_table(export_file) as table, Client(table.port) as table_client:
+                    return [_view(before_client, now_client, table_client, name, path, budget)
+                            for name, path in VIEWS.items()]
         finally:
             subprocess.run([*GIT, "worktree", "remove", "--force", str(checkout)], check=False)
 
 
-def _view(before: Client, now: Client, name: str, path: str, budget: Budget):
+def _view(before: Client, now: Client, table: Client, name: str, path: str,
+          budget: Budget) -> Result:
     listed_before, listed_now = (finder_row_ids(client.get(path)[1]) for client in (before, now))
     # By name, both releases list the same providers in the same order; in the other views
     # the order may differ, so a first page holds the same providers only up to one page.
@@ -93,20 +103,27 @@ def _view(before: Client, now: Client, name: str, path: str, budget: Budget):
     if not same:
         raise SystemExit(f"{name}: the two releases list different providers: "
                          f"{sorted(listed_before)[:8]} against {sorted(listed_now)[:8]}")
-    timings = interleaved({"before": lambda: before.get(path), "now": lambda: now.get(path)},
-                          budget, {"before": "release", "now": "now"})
+    key = name.replace(" ", "-")
+    show_on_bare_table(table, key, name, now.get(path)[1])
+    timings = interleaved({"before": lambda: before.get(path), "now": lambda: now.get(path),
+                           "table": lambda: table.get(f"/views/{key}")},
+                          budget, {"before": "release", "now": "now", "table": "bare table"})
     timings["now"].rows = len(listed_now)
-    return name, timings["before"], timings["now"]
+    return name, timings["before"], timings["now"], timings["table"]
 
 
-def table(results: list[tuple[str, Timing, Timing]]) -> str:
+def table(results: list[Result]) -> str:
     rows = [[name, str(now.rows), str(now.n), f"{ms(before.p50)} / {ms(before.p95)}",
              f"{ms(now.p50)} / {ms(now.p95)}",
              f"{now.p50 / before.p50:.2f}× / {now.p95 / before.p95:.2f}×",
-             f"{before.size / 1000:.0f} / {now.size / 1000:.0f}"]
-            for name, before, now in results]
+             f"{before.size / 1000:.0f} / {now.size / 1000:.0f}",
+             f"{ms(bare.p50)} / {ms(bare.p95)}",
+             f"{bare.p50 / before.p50:.2f}× / {bare.p95 / before.p95:.2f}×"]
+            for name, before, now, bare in results]
     return markdown_table(["view", "rows", "n", "release p50 / p95 ms", "now p50 / p95 ms",
-                           "now ÷ release", "page kB, release / now"], rows, {1, 2})
+                           "now ÷ release", "page kB, release / now",
+                           "bare table (today's page) p50 / p95 ms", "bare table ÷ release"],
+                          rows, {1, 2})
 
 
 def main() -> None:
@@ -128,7 +145,7 @@ def main() -> None:
     print(f"{options.providers} providers, the release {options.commit} beside this "
           f"checkout, on {machine()}\n")
     print(table(results))
-    notes = [noise_note(before, now) for _, before, now in results]
+    notes = [noise_note(before, now, bare) for _, before, now, bare in results]
     if any(notes):
         print("\nOther programs were busy:" + "".join(notes))
 

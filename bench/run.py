@@ -164,6 +164,20 @@ def shortlist_and_table(client: Client, table_client: Client, key: str, name: st
                         budget: Budget) -> tuple[Timing, Timing, dict]:
     """finder's page and the bare table's same page, request by request."""
     _, page = client.get(path)
+    table_page = show_on_bare_table(table_client, key, name, page)
+    timings = interleaved({"finder": lambda: client.get(path),
+                           "table": lambda: table_client.get(f"/views/{key}")},
+                          budget, {"finder": name, "table": "bare table, same page"})
+    timings["finder"].rows = body_rows(page)
+    timings["table"].rows = body_rows(table_page)
+    same = {"same_rows": True, "same_markup": rows_markup(page) == rows_markup(table_page),
+            "finder_bytes": len(page), "table_bytes": len(table_page)}
+    return timings["finder"], timings["table"], same
+
+
+def show_on_bare_table(table_client: Client, key: str, name: str, page: bytes) -> bytes:
+    """Have the bare table draw finder's page (its rows and every other part) at
+    /views/KEY; the table's page, checked to list the same rows."""
     ids = finder_row_ids(page)
     body = json.dumps({"ids": ids, "parts": shortlist_parts(page)}).encode()
     status, _ = table_client.request("POST", f"/views/{key}", body,
@@ -173,14 +187,7 @@ def shortlist_and_table(client: Client, table_client: Client, key: str, name: st
     _, table_page = table_client.get(f"/views/{key}")
     if finder_row_ids(table_page) != ids:
         raise RuntimeError(f"the bare table does not show the rows finder showed for {name}")
-    timings = interleaved({"finder": lambda: client.get(path),
-                           "table": lambda: table_client.get(f"/views/{key}")},
-                          budget, {"finder": name, "table": "bare table, same page"})
-    timings["finder"].rows = body_rows(page)
-    timings["table"].rows = body_rows(table_page)
-    same = {"same_rows": True, "same_markup": rows_markup(page) == rows_markup(table_page),
-            "finder_bytes": len(page), "table_bytes": len(table_page)}
-    return timings["finder"], timings["table"], same
+    return table_page
 
 
 def repeat(client: Client, name: str, path: str, budget: Budget) -> Timing:
