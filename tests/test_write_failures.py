@@ -68,6 +68,7 @@ FORMS = [
     ("start a call", "/providers/{provider_id}/calls", {}, [], "/providers/{provider_id}"),
     ("save the whole call form", "/calls/{call_id}", "interview", [f"call {TYPED}"], None),
     ("end a call", "/calls/{call_id}/end", "interview-end", [f"call {TYPED}"], None),
+    ("undo the end of a call", "/calls/{call_id}/end/undo", {}, [], "/providers/{provider_id}"),
     ("remove a call", "/calls/{call_id}/delete", {}, [], "/providers/{provider_id}"),
     ("bring back a call", "/calls/{removed_call_id}/restore", {}, [],
      "/providers/{provider_id}"),
@@ -113,6 +114,8 @@ def _note_of_changed_verdicts(app, hidden):
 
 # What must be done first so that the button has something to write (the disk still has room).
 SETUP = {
+    "undo the end of a call": lambda client, app, seeded: client.post(
+        f"/calls/{seeded['call_id']}/end", data={"end_status": "booked"}),
     "bring back a cleared red flag": lambda client, app, seeded: client.post(
         f"/providers/{seeded['provider_id']}/red-flags/deadline/clear"),
     "undo a schedule change": lambda client, app, seeded: client.post(
