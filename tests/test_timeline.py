@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from finder.domain.medication_timeline import duration_words, is_empty, parse_dose, step_cuts
 
-from support import csrf_token_from, form_values
+from support import csrf_token_from, form_values, submit_form
 
 # -- arithmetic ------------------------------------------------------------------------------
 
@@ -74,8 +74,21 @@ def test_the_empty_form_offers_blank_rows_to_type_into(client):
     page = client.get("/timeline").get_data(as_text=True)
     assert len(re.findall(r'name="medications-\d+-drug"', page)) == 2
     assert len(re.findall(r'name="steps-\d+-on"', page)) == 3
-    assert 'type="date"' in page and "Save and add more rows" in page
+    assert "Save and add more rows" in page
     assert '<label class="visually-hidden" for="steps-0-on">Taper step 1, date</label>' in page
+
+
+def test_dates_are_typed_into_text_boxes_that_say_how(client):
+    """A date picker sends nothing for a date it cannot hold (year 275760, a day without a
+    year), so such a date would vanish without a word; a text box sends what was typed."""
+    page = client.get("/timeline").get_data(as_text=True)
+    for field, hint in (("medications-0-started_on", "medications-hint"),
+                        ("medications-0-stopped_on", "medications-hint"),
+                        ("steps-0-on", "steps-hint")):
+        box = re.search(rf'<input [^>]*id="{field}"[^>]*>', page).group(0)
+        assert 'type="text"' in box and f'aria-describedby="{hint}"' in box
+    assert re.search(r'id="steps-hint">[^<]*year-month-day, like 2026-03-01', page)
+    assert 'type="date"' not in page
 
 
 def test_a_valid_timeline_is_saved_without_blank_rows_and_steps_in_date_order(client, directory):
@@ -123,8 +136,14 @@ def test_more_rows_with_a_mistake_save_nothing_but_add_the_rows(client, director
 @pytest.mark.parametrize("field, value, message", [
     ("medications-0-started_on", "2024-13-45", "Enter a date as year-month-day"),
     ("medications-0-started_on", "last spring", "Enter a date as year-month-day"),
-    ("medications-0-started_on", "1850-01-01", "Check the year"),
-    ("steps-0-on", "2999-01-01", "Check the year"),
+    ("medications-0-started_on", "1850-01-01", "Enter a date between 1930 and"),
+    ("steps-0-on", "2999-01-01", "Enter a date between 1930 and"),
+    ("medications-0-started_on", "275760-12-24", "Enter a date between 1930 and"),
+    ("medications-0-stopped_on", "275760-12-24", "Enter a date between 1930 and"),
+    ("steps-0-on", "275760-12-24", "Enter a date between 1930 and"),
+    ("steps-0-on", "12/24/275760", "Enter a date between 1930 and"),
+    ("steps-0-on", "0099-01-01", "Enter a date between 1930 and"),
+    ("steps-0-on", "2026-12", "Enter a date as year-month-day, like 2024-03-14."),
     ("medications-0-stopped_on", "2010-01-01", "The stop date is before the start date."),
     ("medications-0-dose", "one", "Enter the dose as a number"),
     ("medications-0-dose", "-1", "Enter a dose above 0"),
@@ -167,6 +186,94 @@ def test_an_expired_token_keeps_what_was_typed(csrf_app):
     assert "press Save again" in page and 'value="Clonazepam"' in page
     token = csrf_token_from(client.get("/timeline").get_data(as_text=True))
     assert client.post("/timeline", data=dict(VALID, csrf_token=token)).status_code == 302
+
+
+def test_a_year_out_of_range_says_which_years_are_taken(client, directory):
+    next_year = dt.date.today().year + 1
+    response = client.post("/timeline", data=dict(VALID, **{
+        "medications-0-started_on": "275760-12-24"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and directory.timeline() == {}
+    assert f"Enter a date between 1930 and {next_year}, like 2024-03-14." in page
+    assert "Saved." not in page and 'value="275760-12-24"' in page
+
+
+def test_dates_are_read_with_spaces_around_them_or_month_first(client, directory):
+    response = client.post("/timeline", data=dict(VALID, **{
+        "medications-0-started_on": " 2016-04-01 ", "steps-0-on": "4/1/2026"}))
+    assert response.status_code == 302
+    saved = directory.timeline()
+    assert saved["medications"][0]["started_on"] == "2016-04-01"
+    assert [step["on"] for step in saved["steps"]] == ["2026-03-01", "2026-04-01"]
+
+
+# -- "Save and see it as printed" saves first ----------------------------------------------------
+
+
+def test_the_print_buttons_belong_to_the_form_and_enter_still_saves(client):
+    page = client.get("/timeline").get_data(as_text=True)
+    form = page[page.index('<form method="post" novalidate id="timeline-form"'):]
+    form = form[:form.index("</form>")]
+    # Both "see it as printed" buttons, the one at the top of the page included, send the form.
+    assert form.count('<button type="submit" name="print" value="1" class="button">'
+                      'Save and see it as printed</button>') == 2
+    assert form.index('name="print"') < form.index('id="person"')  # at the top
+    assert 'href="/print/timeline"' not in page  # no link that leaves the typing behind
+    # Enter in a box presses the first button of the form: a plain Save.
+    first_button = re.search(r"<button [^>]*>[^<]*</button>", form).group(0)
+    assert "name=" not in first_button and ">Save</button>" in first_button
+
+
+def test_see_it_as_printed_saves_what_is_typed_then_shows_it_printed(client, directory):
+    response = client.post("/timeline", data=dict(VALID, print="1"))
+    assert response.status_code == 302 and response.headers["Location"] == "/print/timeline"
+    assert directory.timeline()["person"] == "Sam Rivera"
+    printed = client.get("/print/timeline").get_data(as_text=True)
+    assert "Nothing is filled in yet" not in printed
+    assert "Sam Rivera" in printed and "Clonazepam" in printed and "Waves and windows." in printed
+
+
+def test_see_it_as_printed_with_a_mistake_saves_nothing_and_keeps_everything(client, directory):
+    typed = dict(VALID, print="1", **{"steps-0-on": "275760-12-24"})
+    response = client.post("/timeline", data=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and directory.timeline() == {}
+    assert 'href="#steps-0-on"' in page and "Enter a date between 1930 and" in page
+    sent = {name: value.lstrip("\r\n") for name, value in form_values(page, "timeline-form")}
+    for name, value in VALID.items():
+        if name != "steps-0-on":
+            assert sent.get(name) == value, name
+    assert sent["steps-0-on"] == "275760-12-24"
+
+
+def test_seeing_it_printed_without_a_change_keeps_the_last_changed_day(client, directory):
+    client.post("/timeline", data=VALID)
+    saved_at = directory.timeline()["updated_at"]
+    page = client.get("/timeline").get_data(as_text=True)
+    assert client.post("/timeline", data=submit_form(page, "timeline-form",
+                                                     print="1")).status_code == 302
+    assert directory.timeline()["updated_at"] == saved_at
+    client.post("/timeline", data=submit_form(page, "timeline-form", notes="New.", print="1"))
+    assert directory.timeline()["notes"] == "New."
+    assert directory.timeline()["updated_at"] != saved_at
+
+
+def test_an_empty_form_sent_to_print_stores_nothing(client, directory):
+    page = client.get("/timeline").get_data(as_text=True)
+    response = client.post("/timeline", data=submit_form(page, "timeline-form", print="1"))
+    assert response.status_code == 302 and directory.timeline() == {}
+
+
+# -- asking before leaving with typing not saved (unsaved_changes.js; tests/browser) -------------
+
+
+def test_the_form_asks_before_leaving_and_knows_a_form_shown_again_is_not_saved(client):
+    page = client.get("/timeline").get_data(as_text=True)
+    assert re.search(r'<form [^>]*id="timeline-form" data-warn-unsaved>', page)
+    assert '<script src="/static/unsaved_changes.js" defer></script>' in page
+    again = client.post("/timeline", data=dict(VALID, person="p" * 121))
+    assert again.status_code == 400
+    assert re.search(r'<form [^>]*data-warn-unsaved data-not-saved>', again.get_data(True))
 
 
 def test_a_silly_more_count_is_ignored(client):

@@ -27,25 +27,44 @@ MIN_PRINTED_STEP_ROWS, SPARE_PRINTED_ROWS, ROOM_FOR_SPARES = 6, 2, 14
 @bp.route("/timeline", methods=["GET", "POST"])
 @replays_form_on_expired_token
 def edit():
-    """Fill in the timeline. Save keeps it; "Add more rows" keeps it and adds blank rows."""
+    """Fill in the timeline. Every button saves what is typed first: Save; "Save and add more
+    rows", which then adds blank rows; "Save and see it as printed", which then shows the
+    printed page. A mistake saves nothing and shows the form again, as typed (400)."""
     more = _more_count(request.args.get("more", ""))
-    form = timeline_form(directory().timeline(), extra_step_rows=more * ROWS_ADDED)
+    stored = directory().timeline()
+    form = timeline_form(stored, extra_step_rows=more * ROWS_ADDED)
     adding = "more_rows" in request.form
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         try:
-            directory().save_timeline(form.record())
+            _save_if_changed(form.record(), stored)
         except StorageError as error:
             status = note_write_failure(error)  # the form again, as typed, saying why
         else:
-            flash("Saved. " + (f"{ROWS_ADDED} more rows for taper steps are below."
-                               if adding else "You can print it now."))
-            target = url_for(".edit", more=more + 1) + "#steps" if adding else url_for(".edit")
-            return redirect(target)
+            return _after_saving(adding, more)
     if adding and status != 503:
         form.add_blank_rows(0, ROWS_ADDED)
     return render_template("timeline/form.html", form=form,
                            problems=field_problems(form), max_steps=MAX_STEPS), status
+
+
+def _save_if_changed(record: dict, stored: dict) -> None:
+    """Save, unless nothing differs from what is stored: the printed page's "last changed"
+    stays true when someone only goes to see it."""
+    before = {key: value for key, value in stored.items() if key != "updated_at"}
+    unchanged = record == before or (not before and is_empty(record))
+    if not unchanged:
+        directory().save_timeline(record)
+
+
+def _after_saving(adding: bool, more: int):
+    if "print" in request.form:
+        return redirect(url_for(".printed"))
+    if adding:
+        flash(f"Saved. {ROWS_ADDED} more rows for taper steps are below.")
+        return redirect(url_for(".edit", more=more + 1) + "#steps")
+    flash("Saved. You can print it now.")
+    return redirect(url_for(".edit"))
 
 
 def _local_day(stamp: str | None) -> str:

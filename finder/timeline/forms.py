@@ -7,10 +7,12 @@ anything in it must make sense on its own. Every message is tied to its field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from finder.domain.medication_timeline import DOSE_UNITS, parse_dose
 from finder.form_parts import as_choices
@@ -20,27 +22,48 @@ __all__ = ["TimelineForm", "timeline_form", "field_problems", "MAX_MEDICATIONS",
 
 MAX_MEDICATIONS, MAX_STEPS = 6, 40
 BLANK_MEDICATIONS, BLANK_STEPS, ROWS_ADDED = 1, 3, 4
-EARLIEST = dt.date(1930, 1, 1)
-DATE_HINT = "Enter a date as year-month-day, for example 2024-03-14."
+EARLIEST_YEAR = 1930
+DATE_EXAMPLE = "like 2024-03-14"
+DATE_HINT = f"Enter a date as year-month-day, {DATE_EXAMPLE}."
+# A year of the wrong length, in a date otherwise shaped as one (a date picker lets 275760
+# through): told apart so that the message speaks of the year, not of the shape.
+ODD_YEAR = re.compile(r"(\d{1,3}|\d{5,})-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/(\d{1,3}|\d{5,})")
+
+
+def latest_year() -> int:
+    """The last year a date may fall in: next year, for a step planned ahead."""
+    return dt.date.today().year + 1
+
+
+def year_range_message() -> str:
+    return f"Enter a date between {EARLIEST_YEAR} and {latest_year()}, {DATE_EXAMPLE}."
 
 
 class PlainDateField(DateField):
-    """A date typed as 2024-03-14 (what date pickers send) or 3/14/2024, with a plain message
-    when it is neither, and no date far in the past or more than a year ahead."""
+    """A date typed as 2024-03-14 or 3/14/2024, in a plain text box, with a plain message
+    when it is neither or its year is out of range.
+
+    A text box, not a date picker: a picker sends nothing at all for a date it cannot hold
+    (year 275760, or a day with no year), so it would be dropped without a word. Typed text
+    always reaches finder, which can then say what is wrong and show it back."""
+
+    widget = TextInput()
 
     def __init__(self, label, **kwargs):
         super().__init__(label, format=["%Y-%m-%d", "%m/%d/%Y"], validators=[Optional()],
                          **kwargs)
 
     def process_formdata(self, valuelist):
+        typed = " ".join(valuelist).strip()
         try:
-            super().process_formdata(valuelist)
+            super().process_formdata([typed] if valuelist else [])
         except ValueError:
-            raise ValueError(DATE_HINT) from None
+            odd_year = ODD_YEAR.fullmatch(typed)
+            raise ValueError(year_range_message() if odd_year else DATE_HINT) from None
 
     def pre_validate(self, form):
-        if self.data and not EARLIEST <= self.data <= dt.date.today() + dt.timedelta(days=366):
-            raise ValidationError("Check the year: that date is too far in the past or future.")
+        if self.data and not EARLIEST_YEAR <= self.data.year <= latest_year():
+            raise ValidationError(year_range_message())
 
 
 class UnitField(SelectField):

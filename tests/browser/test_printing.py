@@ -391,7 +391,7 @@ def test_the_timeline_is_filled_in_saved_and_printed_in_the_browser(server, page
     page.get_by_label("Taper step 2, dose").fill("1.8")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Saved. You can print it now.")
-    page.get_by_role("link", name="See it as printed").first.click()
+    page.get_by_role("button", name="Save and see it as printed").first.click()
     expect(page.locator("main")).to_contain_text("10 %")
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
     page.screenshot(path=artifact("timeline-printed-screen.png"), full_page=True)
