@@ -29,6 +29,11 @@ CHECKLISTS = "checklists"
 STORE_INDEXES = {CALLS: ["provider_id"], CHECKLISTS: ["version"]}
 
 
+def _call_order(call: Mapping) -> tuple[str, int]:
+    # By when the call was made; calls made the same minute in the order they were entered.
+    return (call.get("called_at") or "", call["id"])
+
+
 def utc_now() -> str:
     """A timestamp for ordering edits: UTC, ISO 8601, comparable as text."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
@@ -169,7 +174,7 @@ class Directory:
             record = self._require_provider(provider_id)
             changes = dict(fields, updated_at=self.now())
             if set_by_hand(record, fields):
-                changes["video_from_call"] = None
+                changes.update(video_from_call=None, video_by_hand=True)
             if fields.get("status") and fields["status"] != record.get("status"):
                 changes["status_history"] = record.get("status_history", []) + [
                     {"status": fields["status"], "at": changes["updated_at"], "via": via}]
@@ -256,19 +261,19 @@ class Directory:
     def call_numbers(self) -> dict[int, int]:
         """Each call's number among its provider's calls, as calls_for orders them (calls
         set aside left out): what 'call 2' means on the provider's page."""
-        by_provider: dict[int, list[tuple[str, int]]] = {}
+        by_provider: dict[int, list[dict]] = {}
         for key, call in self.store.frozen_tables().get(CALLS, {}).items():
             if not call.get("deleted_at"):
                 by_provider.setdefault(call["provider_id"], []).append(
-                    (call.get("called_at") or "", int(key)))
-        return {call_id: number for calls in by_provider.values()
-                for number, (_, call_id) in enumerate(sorted(calls), start=1)}
+                    {"called_at": call.get("called_at"), "id": int(key)})
+        return {call["id"]: number for calls in by_provider.values()
+                for number, call in enumerate(sorted(calls, key=_call_order), start=1)}
 
     def calls_for(self, provider_id: int) -> list[dict]:
         """A provider's calls, oldest first."""
         calls = [c for c in self.store.find(CALLS, "provider_id", provider_id)
                  if not c.get("deleted_at")]
-        return sorted(calls, key=lambda c: (c.get("called_at") or "", c["id"]))
+        return sorted(calls, key=_call_order)
 
     def edit_call(self, call_id: int, name: str, value: Any, base_rev: int | None,
                   check: Callable[[Checklist, Any], Any] | None = None) -> Edit:
@@ -319,7 +324,8 @@ class Directory:
             # What the provider was before, so that undo_end_call can put it back.
             entry = {"status": status, "at": stamp, "via": f"call {call_id}",
                      "before": record.get("status"),
-                     "follow_up_before": record.get("follow_up_on") or ""}
+                     "follow_up_before": record.get("follow_up_on") or "",
+                     "follow_up_after": follow_up_on or record.get("follow_up_on") or ""}
             if call.get("outcome"):
                 entry["outcome"] = call["outcome"]
             changes = {"status": status, "updated_at": stamp,
@@ -329,21 +335,25 @@ class Directory:
             self.store.update(PROVIDERS, call["provider_id"], changes)
             return record.get("status")
 
-    def undo_end_call(self, call_id: int) -> str | None:
+    def undo_end_call(self, call_id: int) -> dict | None:
         """Put the call's provider back to the status and follow-up date it had before the
-        call ended, if nothing has changed its status since. Returns that status, or None
-        when there is nothing to undo (the call's answers stay as they are either way)."""
+        call ended, if neither has changed since; return them ({"status", "follow_up_on"}),
+        or None when there is nothing to undo. The call's answers stay as they are."""
         with self.store.transaction():
             call = self._require_call(call_id)
             record = self._require_provider(call["provider_id"])
             history = record.get("status_history") or []
             last = history[-1] if history else {}
-            if last.get("via") != f"call {call_id}" or "before" not in last:
+            as_left = (last.get("via") == f"call {call_id}" and "before" in last
+                       and record.get("status") == last.get("status")
+                       and (record.get("follow_up_on") or "") == last.get("follow_up_after"))
+            if not as_left:
                 return None
+            restored = {"status": last["before"] or "",
+                        "follow_up_on": last.get("follow_up_before") or ""}
             self.store.update(PROVIDERS, call["provider_id"], {
-                "status": last["before"], "follow_up_on": last.get("follow_up_before") or "",
-                "status_history": history[:-1], "updated_at": self.now()})
-            return last["before"] or ""
+                **restored, "status_history": history[:-1], "updated_at": self.now()})
+            return restored
 
     def delete_call(self, call_id: int) -> dict:
         """Set a call aside (it can be put back with restore_call) and return it."""
@@ -387,8 +397,7 @@ class Directory:
         standing = self._standing_from(calls, record.get("cleared_flags") or {})
         last_call = calls[-1]["called_at"] if calls else None
         self.store.update(PROVIDERS, provider_id, {
-            "standing": summary_of(standing, last_call),
-            **video_details_heard(record, standing.practical)})
+            "standing": summary_of(standing, last_call), **video_details_heard(record, calls)})
 
     def refresh_all_standings(self) -> list[dict]:
         """Recompute every summary, e.g. after the scoring rules change; return the

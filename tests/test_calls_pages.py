@@ -477,7 +477,8 @@ def test_ending_a_call_can_be_undone_back_to_the_status_and_date_before(client, 
     undo = f"/calls/{call_id}/end/undo"
     assert "Dr Dated is now “Waiting for call back”" in body and f'action="{undo}"' in body
     body = html.unescape(client.post(undo, follow_redirects=True).get_data(as_text=True))
-    assert "Dr Dated is back to “To call”. The call's answers stay saved." in body
+    assert ("Dr Dated is as before the call: “To call”, follow up on Tue 1 Dec 2026. The "
+            "call's answers stay saved.") in body
     record = directory.provider(provider_id)
     assert record["status"] == "to_call" and record["follow_up_on"] == "2026-12-01"
     assert [change["via"] for change in record["status_history"]] == ["added"]
@@ -502,8 +503,25 @@ def test_undo_after_the_status_changed_since_changes_nothing(client, call, direc
         "status": "booked"})
     body = client.post(f"/calls/{call_id}/end/undo", follow_redirects=True).get_data(
         as_text=True)
-    assert "That can no longer be undone: the status has changed since." in body
+    assert ("That can no longer be undone: the status or the follow-up date has changed "
+            "since.") in body
     assert directory.provider(provider_id)["status"] == "booked"
+
+
+def test_undo_after_the_follow_up_date_was_changed_since_keeps_the_new_date(client, call,
+                                                                           directory):
+    provider_id, call_id = call
+    save_field(client, call_id, "outcome", "left_message", rev=0)
+    save_field(client, call_id, "follow_up_on", "2026-12-09", rev=0)
+    end_call(client, call_id)
+    client.post(f"/providers/{provider_id}/edit", data={
+        "name": "Dr Ann Lee", "telemedicine": "unknown", "payment": "unknown",
+        "status": "waiting", "follow_up_on": "2027-01-15"})
+    body = client.post(f"/calls/{call_id}/end/undo", follow_redirects=True).get_data(
+        as_text=True)
+    assert "That can no longer be undone" in body
+    record = directory.provider(provider_id)
+    assert (record["status"], record["follow_up_on"]) == ("waiting", "2027-01-15")
 
 
 def test_the_status_history_numbers_calls_as_the_providers_page_does(client, directory):

@@ -175,8 +175,8 @@ def test_adding_a_provider_already_listed_says_so_and_offers_to_undo_the_new_one
         "payment": "unknown", "status": "to_call"}, follow_redirects=True)
     text = html.unescape(page.get_data(as_text=True))
     second = max(provider["id"] for provider in directory.providers())
-    assert ("Added dr absurd  DATE. You already had Dr Absurd Date (already on your "
-            "shortlist): if this is the same clinician, Undo moves the one just added to "
+    assert ("Added dr absurd  DATE, who looks like Dr Absurd Date (already on your "
+            "shortlist). If they are the same clinician, Undo moves the one just added to "
             "the trash.") in text
     assert f'action="/providers/{second}/delete"' in text
     client.post(f"/providers/{second}/delete")
@@ -185,4 +185,4 @@ def test_adding_a_provider_already_listed_says_so_and_offers_to_undo_the_new_one
     page = client.post("/providers/new", data={
         "name": "Dr Absurd Date", "phone": "212-555-0199", "telemedicine": "unknown",
         "payment": "unknown", "status": "to_call"}, follow_redirects=True)
-    assert "You already had" not in page.get_data(as_text=True)
+    assert "who looks like" not in page.get_data(as_text=True)

@@ -66,9 +66,8 @@ def end(call_id: int):
     status_error = None if status in known_statuses else "Choose a status from the list."
     call = directory().call(call_id)
     provider = directory().provider(call["provider_id"])
-    status = (status or content().vocabulary.status_after_call(provider.get("status"),
-                                                               call.get("outcome"))
-              or provider.get("status"))
+    status = status or content().vocabulary.status_after_call(provider.get("status"),
+                                                              call.get("outcome"))
     if not (form.errors or conflicts or failure or status_error):
         try:
             before = directory().end_call(call_id, status, call.get("follow_up_on") or "")
@@ -96,10 +95,14 @@ def undo_end(call_id: int):
     if confirmed():
         restored = directory().undo_end_call(call_id)
         if restored is None:
-            flash("That can no longer be undone: the status has changed since.")
+            flash("That can no longer be undone: the status or the follow-up date has "
+                  "changed since.")
         else:
-            label = content().vocabulary.label("statuses", restored)
-            flash(f"{provider['name']} is back to “{label}”. The call's answers stay saved.")
+            label = content().vocabulary.label("statuses", restored["status"])
+            date = restored["follow_up_on"]
+            follow_up = f"follow up on {human_date(date)}" if date else "no follow-up date"
+            flash(f"{provider['name']} is as before the call: “{label}”, {follow_up}. "
+                  "The call's answers stay saved.")
     return redirect(url_for("providers.show", provider_id=provider["id"]))
 
 

@@ -2,15 +2,16 @@
 Pure module.
 
 A provider's "Video visits" detail is what the shortlist filters on and every page shows.
-While the user leaves it "Not known", what the clinic said on a call fills it in ("Yes, by
-video" with the states named, or "In person only"), marked with the call it was heard on,
-and it then follows the calls' latest answer, back to "Not known" if that answer is taken
-back. A detail the user set on the provider's form is never changed by a call.
+While the user has not set it (it is "Not known", with no states listed), what the clinic
+said on a call fills it in ("Yes, by video" with the states named, or "In person only"),
+marked with the call it was heard on, and it then follows the calls' latest such answer,
+back to "Not known" if that answer is taken back. Once the user changes it on the
+provider's form it is theirs ("video_by_hand"), and no call changes it again.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 __all__ = ["VIDEO_FIELDS", "video_details_heard", "set_by_hand"]
 
@@ -20,28 +21,40 @@ VIDEO_FIELDS = ("telemedicine", "telemedicine_states")
 NOT_KNOWN = {"telemedicine": "unknown", "telemedicine_states": [], "video_from_call": None}
 
 
-def video_details_heard(provider: Mapping, practical: Mapping[str, Mapping]) -> dict[str, Any]:
-    """The changes to a provider's Video visits that the latest practical answers over its
-    calls bring (as scoring's Standing.practical holds them, each with its call_id); {} for
-    none."""
-    from_a_call = provider.get("video_from_call") is not None
-    if not from_a_call and (provider.get("telemedicine") or "unknown") != "unknown":
-        return {}  # the user's own
-    answer = practical.get("telemedicine") or {}
-    value = HEARD.get(answer.get("option"))
-    if value is None:
-        return _changes(provider, NOT_KNOWN) if from_a_call else {}
-    named = sorted((practical.get("telemedicine_states") or {}).get("states") or [])
-    kept = [] if from_a_call else list(provider.get("telemedicine_states") or [])
-    states = (named or kept) if value == "yes" else []
-    return _changes(provider, {"telemedicine": value, "telemedicine_states": states,
-                               "video_from_call": answer.get("call_id")})
+def video_details_heard(provider: Mapping, calls: Iterable[Mapping]) -> dict[str, Any]:
+    """The changes to a provider's Video visits that its calls (oldest first) bring; {}
+    for none. Only answers that say something count: a note alone changes nothing."""
+    if _users_own(provider):
+        return {}
+    said, named = None, []
+    for call in calls:
+        practical = call.get("practical") or {}
+        option = (practical.get("telemedicine") or {}).get("option")
+        if option:
+            said = (HEARD.get(option), call["id"])
+        named = (practical.get("telemedicine_states") or {}).get("states") or named
+    if said is None or said[0] is None:
+        return _changes(provider, NOT_KNOWN) if provider.get("video_from_call") else {}
+    value, call_id = said
+    return _changes(provider, {"telemedicine": value,
+                               "telemedicine_states": sorted(named) if value == "yes" else [],
+                               "video_from_call": call_id})
 
 
 def set_by_hand(provider: Mapping, fields: Mapping) -> bool:
     """Whether an edit of the provider's details changes its Video visits: from then on
     they are the user's own."""
     return any(name in fields and fields[name] != provider.get(name) for name in VIDEO_FIELDS)
+
+
+def _users_own(provider: Mapping) -> bool:
+    if provider.get("video_by_hand"):
+        return True
+    if provider.get("video_from_call"):
+        return False
+    # Set when the provider was added (or imported): anything but "Not known" and no states.
+    return ((provider.get("telemedicine") or "unknown") != "unknown"
+            or bool(provider.get("telemedicine_states")))
 
 
 def _changes(provider: Mapping, wanted: Mapping) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def _provider_it_repeats(record: dict) -> str | None:
 def _added_message(name: str, repeats: str | None, provider_id: int) -> str | dict:
     if repeats is None:
         return f"Added {name}."
-    return {"text": f"Added {name}. You already had {repeats}: if this is the same "
+    return {"text": f"Added {name}, who looks like {repeats}. If they are the same "
                     "clinician, Undo moves the one just added to the trash.",
             "undo": url_for("providers.delete", provider_id=provider_id)}
 
