@@ -309,11 +309,14 @@ class Directory:
             return {name: self.edit_call(call_id, name, value, base_rev)
                     for name, value, base_rev in edits}
 
-    def end_call(self, call_id: int, status: str, follow_up_on: str) -> str | None:
+    def end_call(self, call_id: int, status: str | Callable[[str | None, str | None], str],
+                 follow_up_on: str) -> tuple[str | None, str]:
         """Mark a call ended and move its provider to a status, and to the follow-up date
-        when one is given (an empty one keeps the provider's date). The status history gets
-        an entry naming the call and how it ended even when the status stays the same, so
-        every call shows there. Returns the status the provider had before."""
+        when one is given (an empty one keeps the provider's date). `status` may be a
+        function of the provider's status and the call's outcome, decided here, on the
+        record as it is inside the transaction. The status history gets an entry naming the
+        call and how it ended even when the status stays the same, so every call shows
+        there. Returns the status the provider had before and the one it has now."""
         with self.store.transaction():
             call = self.call(call_id)
             if call is None:
@@ -321,6 +324,8 @@ class Directory:
             stamp = self.now()
             self.store.update(CALLS, call_id, {"ended": True, "updated_at": stamp})
             record = self._require_provider(call["provider_id"])
+            if callable(status):
+                status = status(record.get("status"), call.get("outcome"))
             # What the provider was before, so that undo_end_call can put it back.
             entry = {"status": status, "at": stamp, "via": f"call {call_id}",
                      "before": record.get("status"),
@@ -333,7 +338,7 @@ class Directory:
             if follow_up_on:
                 changes["follow_up_on"] = follow_up_on
             self.store.update(PROVIDERS, call["provider_id"], changes)
-            return record.get("status")
+            return record.get("status"), status
 
     def undo_end_call(self, call_id: int) -> dict | None:
         """Put the call's provider back to the status and follow-up date it had before the

@@ -66,11 +66,11 @@ def end(call_id: int):
     status_error = None if status in known_statuses else "Choose a status from the list."
     call = directory().call(call_id)
     provider = directory().provider(call["provider_id"])
-    status = status or content().vocabulary.status_after_call(provider.get("status"),
-                                                              call.get("outcome"))
     if not (form.errors or conflicts or failure or status_error):
-        try:
-            before = directory().end_call(call_id, status, call.get("follow_up_on") or "")
+        try:  # without a status chosen, the outcome's, decided on the record as it is then
+            before, status = directory().end_call(
+                call_id, status or content().vocabulary.status_after_call,
+                call.get("follow_up_on") or "")
         except StorageError as error:
             failure = save_failed(error)
     if form.errors or conflicts or failure or status_error:
