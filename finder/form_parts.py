@@ -4,10 +4,10 @@ behind confirm and undo buttons with `confirmed()`, the one check they all make.
 from flask import g
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 __all__ = ["as_choices", "ConfirmForm", "confirmed", "typed_values", "YearsBetween",
-           "LIKELY_YEARS"]
+           "LIKELY_YEARS", "at_most"]
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -60,3 +60,9 @@ class YearsBetween:
 
 # For the dates of calls and follow-ups.
 LIKELY_YEARS = YearsBetween(2000, 2100)
+
+
+def at_most(count: int) -> Length:
+    """A length limit that says so in plain words, with how long the text is."""
+    return Length(max=count, message=f"This can hold at most {count:,} characters; it has "
+                                      "%(length)d. Shorten it, then save again.")

@@ -111,7 +111,7 @@ def test_two_tabs_editing_different_answers_both_keep_theirs(client, call, direc
     ({"name": "answer-no_such_question", "value": "x", "rev": 0}, "has no field called"),
     ({"name": "flag-not_a_flag", "value": True, "rev": 0}, "has no field called"),
     ({"name": "practical-telemedicine_states", "value": ["XX"], "rev": 0}, "is not a valid choice"),
-    ({"name": "answer_note-step_size", "value": "x" * 20_001, "rev": 0}, "longer than 20000"),
+    ({"name": "answer_note-step_size", "value": "x" * 20_001, "rev": 0}, "at most 20,000 characters; it has 20001"),
     ({"name": "follow_up_on", "value": "someday", "rev": 0}, "Not a valid date value"),
     ({"name": "follow_up_on", "value": "0001-12-01", "rev": 0}, "between 2000 and 2100"),
     ({"name": "called_at", "value": "9999-12-01T10:00", "rev": 0}, "between 2000 and 2100"),
@@ -242,7 +242,7 @@ def test_a_field_with_an_error_is_marked_and_tied_to_its_message(client, call):
         box = body.split('<div class="field field--stringfield  field--invalid">')[1]
         box = box.split("</div>")[0]
         assert 'aria-describedby="contact_name-hint contact_name-errors"' in box
-        assert 'aria-invalid="true"' in box and "Field cannot be longer than 200 characters." in box
+        assert 'aria-invalid="true"' in box and "This can hold at most 200 characters" in box
         assert text.strip() in box  # what was typed is still there
 
 

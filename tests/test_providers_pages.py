@@ -68,7 +68,7 @@ def test_bad_input_gets_a_clear_message_and_keeps_everything_typed(client, field
 def test_a_long_name_is_refused_not_truncated(client):
     response = client.post("/providers/new", data={"name": "x" * 201, "status": "to_call"})
     assert response.status_code == 400
-    assert "Field cannot be longer than 200 characters." in response.get_data(as_text=True)
+    assert "This can hold at most 200 characters; it has 201." in response.get_data(as_text=True)
 
 
 def test_edit_changes_details_and_records_a_status_change(client, directory):

@@ -152,9 +152,9 @@ def test_more_rows_with_a_mistake_save_nothing_but_add_the_rows(client, director
     ("steps-0-on", "", "Enter the date of this step, or clear the row."),
     ("steps-0-unit", "kg", "Choose mg, mcg or mL."),
     ("medications-0-drug", "", "Enter the medicine&#39;s name, or clear this row."),
-    ("steps-0-note", "n" * 121, "Field cannot be longer than 120 characters."),
-    ("symptom_course", "s" * 1501, "Field cannot be longer than 1500 characters."),
-    ("person", "p" * 121, "Field cannot be longer than 120 characters."),
+    ("steps-0-note", "n" * 121, "This can hold at most 120 characters; it has 121."),
+    ("symptom_course", "s" * 1501, "This can hold at most 1,500 characters; it has 1501."),
+    ("person", "p" * 121, "This can hold at most 120 characters; it has 121."),
 ])
 def test_each_bad_input_is_a_400_tied_to_its_field_that_keeps_everything(client, directory,
                                                                           field, value,

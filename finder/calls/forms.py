@@ -16,10 +16,10 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (BooleanField, DateField, DateTimeLocalField, Form, RadioField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from finder.domain.checklist import Checklist
-from finder.form_parts import LIKELY_YEARS, as_choices
+from finder.form_parts import LIKELY_YEARS, as_choices, at_most
 
 __all__ = ["interview_form", "stored_call_form", "end_status_choices", "field_value",
            "single_field_form"]
@@ -29,7 +29,7 @@ CALLED_AT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _note(label: str) -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), Length(max=NOTE_LIMIT)])
+    return TextAreaField(label, validators=[Optional(), at_most(NOTE_LIMIT)])
 
 
 def interview_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
@@ -39,7 +39,7 @@ def interview_form_class(checklist: Checklist, vocabulary) -> type[FlaskForm]:
                                         validators=[Optional(), LIKELY_YEARS]),
         "spoke_with": RadioField("Who answered", choices=as_choices(vocabulary.choices("call_roles")),
                                  validators=[Optional()]),
-        "contact_name": StringField("Their name", validators=[Optional(), Length(max=200)]),
+        "contact_name": StringField("Their name", validators=[Optional(), at_most(200)]),
         "outcome": RadioField("How the call ended", choices=as_choices(vocabulary.choices("call_outcomes")),
                               validators=[Optional()]),
         "follow_up_on": DateField("Follow-up date", validators=[Optional(), LIKELY_YEARS]),
@@ -66,7 +66,7 @@ def _practical_field(question: dict, vocabulary):
     if question["kind"] == "states":
         return SelectMultipleField(question["ask"], choices=as_choices(vocabulary.state_choices()),
                                    validators=[Optional()])
-    return StringField(question["ask"], validators=[Optional(), Length(max=500)])
+    return StringField(question["ask"], validators=[Optional(), at_most(500)])
 
 
 # Building the class (some 60 fields and their choices) took a third of the call screen's

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
-from finder.form_parts import LIKELY_YEARS, as_choices
+from finder.form_parts import LIKELY_YEARS, as_choices, at_most
 
 __all__ = ["ProviderForm", "provider_form", "normalise_website", "is_web_address",
            "parse_tags", "marks_left"]
@@ -75,27 +75,27 @@ def _tags(form, field) -> None:
 
 class ProviderForm(FlaskForm):
     name = StringField("Name", filters=[_strip],
-                       validators=[DataRequired("Enter the clinician's name."), Length(max=200)])
-    practice = StringField("Practice or clinic", validators=[Optional(), Length(max=200)])
+                       validators=[DataRequired("Enter the clinician's name."), at_most(200)])
+    practice = StringField("Practice or clinic", validators=[Optional(), at_most(200)])
     specialty = SelectField("Specialty", validators=[Optional()])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40), _phone],
+    phone = StringField("Phone", validators=[Optional(), at_most(40), _phone],
                         render_kw={"type": "tel", "autocomplete": "off"})
-    website = StringField("Website", validators=[Optional(), Length(max=500), _website],
+    website = StringField("Website", validators=[Optional(), at_most(500), _website],
                           render_kw={"inputmode": "url"})
-    city = StringField("City or town", validators=[Optional(), Length(max=120)])
+    city = StringField("City or town", validators=[Optional(), at_most(120)])
     state = SelectField("State", validators=[Optional()])
     telemedicine = RadioField("Video visits", default="unknown")
     telemedicine_states = SelectMultipleField("States covered by video", validators=[Optional()])
     payment = RadioField("Insurance or self-pay", default="unknown")
-    insurance_plans = StringField("Plans taken, or cost", validators=[Optional(), Length(max=300)])
+    insurance_plans = StringField("Plans taken, or cost", validators=[Optional(), at_most(300)])
     referral_source = SelectField("How you heard of them", validators=[Optional()])
     referral_detail = StringField("Who suggested them, or where", validators=[
-        Optional(), Length(max=300)])
+        Optional(), at_most(300)])
     status = SelectField("Status")
     follow_up_on = DateField("Follow-up date", validators=[Optional(), LIKELY_YEARS],
                              render_kw={"autocomplete": "off"})
-    tags = StringField("Your tags", validators=[Optional(), Length(max=600), _tags])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=20000)])
+    tags = StringField("Your tags", validators=[Optional(), at_most(600), _tags])
+    notes = TextAreaField("Notes", validators=[Optional(), at_most(20000)])
     # Shown only for a provider with fields marked "to fix" by an import.
     clear_to_fix = BooleanField("Clear the “to fix” marks, even for a field left empty")
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from finder.domain.schedule_inputs import (MODES, InputError, inputs_to_keep,
                                         proposal_from_inputs)
 from finder.domain.taper_schedule import TaperData
-from finder.form_parts import as_choices
+from finder.form_parts import as_choices, at_most
 
 __all__ = ["ScheduleForm", "schedule_form", "UNIT_CHOICES", "INTERVAL_CHOICES"]
 
@@ -38,21 +38,21 @@ def _strip(text):
 class ScheduleForm(FlaskForm):
     drug = SelectField("Drug", validate_choice=False)  # checked below, with a clearer message
     start_mg = StringField("Starting dose (mg)", filters=[_strip],
-                           validators=[Optional(), Length(max=40)], render_kw=_NUMBER_KW)
+                           validators=[Optional(), at_most(40)], render_kw=_NUMBER_KW)
     mode = RadioField("How do you want to enter what they proposed?",
                       choices=as_choices(MODES), default="rule")
-    amount = StringField("Reduce by", filters=[_strip], validators=[Optional(), Length(max=40)],
+    amount = StringField("Reduce by", filters=[_strip], validators=[Optional(), at_most(40)],
                          render_kw=_NUMBER_KW)
     unit = SelectField("Measured as", choices=as_choices(UNIT_CHOICES), default="mg")
-    every = StringField("Every", filters=[_strip], validators=[Optional(), Length(max=40)],
+    every = StringField("Every", filters=[_strip], validators=[Optional(), at_most(40)],
                         render_kw=_NUMBER_KW)
     interval_unit = SelectField("Days, weeks or months", choices=as_choices(INTERVAL_CHOICES),
                                 default="weeks")
     hold_on_flares = BooleanField("They said the dose is held during a flare")
     rule_text = StringField("The rule, as they said it", filters=[_strip],
-                            validators=[Optional(), Length(max=500)],
+                            validators=[Optional(), at_most(500)],
                             render_kw={"autocomplete": "off"})
-    doses = TextAreaField("The doses in mg, in order", validators=[Optional(), Length(max=10_000)],
+    doses = TextAreaField("The doses in mg, in order", validators=[Optional(), at_most(10_000)],
                           render_kw={"rows": 3, "spellcheck": "false"})
 
     proposal = None  # set by validate() when the inputs make a schedule

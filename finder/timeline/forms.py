@@ -11,11 +11,11 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from finder.domain.medication_timeline import DOSE_UNITS, parse_dose
-from finder.form_parts import as_choices
+from finder.form_parts import as_choices, at_most
 
 __all__ = ["TimelineForm", "timeline_form", "field_problems", "MAX_MEDICATIONS", "MAX_STEPS",
            "ROWS_ADDED"]
@@ -104,10 +104,10 @@ class _Row(Form):
 
 
 class MedicationRow(_Row):
-    drug = StringField("Medicine", validators=[Length(max=80)])
-    dose = StringField("Dose", validators=[Length(max=12), _dose])
+    drug = StringField("Medicine", validators=[at_most(80)])
+    dose = StringField("Dose", validators=[at_most(12), _dose])
     unit = UnitField()
-    how_often = StringField("How often", validators=[Length(max=60)])
+    how_often = StringField("How often", validators=[at_most(60)])
     started_on = PlainDateField("Started")
     stopped_on = PlainDateField("Stopped")
     required = (("drug", "Enter the medicine's name, or clear this row."),)
@@ -128,9 +128,9 @@ class MedicationRow(_Row):
 
 class StepRow(_Row):
     on = PlainDateField("Date")
-    dose = StringField("Dose", validators=[Length(max=12), _dose])
+    dose = StringField("Dose", validators=[at_most(12), _dose])
     unit = UnitField()
-    note = StringField("Note", validators=[Length(max=120)])
+    note = StringField("Note", validators=[at_most(120)])
     required = (("on", "Enter the date of this step, or clear the row."),
                 ("dose", "Enter the dose taken from this date, or clear the row."))
 
@@ -152,16 +152,16 @@ def _dose_text(text: str | None) -> str:
 
 
 class TimelineForm(FlaskForm):
-    person = StringField("Your name (printed at the top)", validators=[Length(max=120)])
+    person = StringField("Your name (printed at the top)", validators=[at_most(120)])
     medications = FieldList(FormField(MedicationRow), label="Medicine",
                             max_entries=MAX_MEDICATIONS)
     steps = FieldList(FormField(StepRow), label="Taper step", max_entries=MAX_STEPS)
     symptom_onset = TextAreaField("When symptoms began, and what they were",
-                                  validators=[Optional(), Length(max=600)])
+                                  validators=[Optional(), at_most(600)])
     symptom_course = TextAreaField("How the symptoms have gone since",
-                                   validators=[Optional(), Length(max=1500)])
+                                   validators=[Optional(), at_most(1500)])
     notes = TextAreaField("Anything else the clinician should know",
-                          validators=[Optional(), Length(max=1500)])
+                          validators=[Optional(), at_most(1500)])
 
     def record(self) -> dict:
         """The timeline to store: blank rows left out, taper steps in date order."""
