@@ -242,6 +242,13 @@ def test_the_view_is_described_in_one_sentence():
         "in or covering California, tagged near, matching “lee”; name A to Z.")
 
 
+def test_video_visits_and_payment_read_as_part_of_the_sentence():
+    _, filters, query = run(telemedicine="yes", payment=["self_pay", "unknown"])
+    assert describe(filters, query) == (
+        "Providers with video visits: offered, with payment: self-pay only or not known; "
+        "best match first.")
+
+
 def test_three_values_are_listed_with_commas_and_or():
     _, filters, query = run(status=["to_call", "called", "waiting"])
     assert describe(filters, query) == (
