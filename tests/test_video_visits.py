@@ -45,6 +45,12 @@ def test_details_a_call_filled_in_follow_the_latest_answer_and_its_taking_back()
         "telemedicine": "unknown", "telemedicine_states": [], "video_from_call": None}
 
 
+def test_states_named_without_the_yes_still_say_they_see_patients_by_video():
+    assert video_details_heard({}, [call(3, states=["TX"])]) == {
+        "telemedicine": "yes", "telemedicine_states": ["TX"], "video_from_call": 3}
+    assert video_details_heard({}, [call(3, "unsure", ["TX"])]) == {}
+
+
 def test_a_later_note_alone_changes_nothing():
     filled = {"telemedicine": "yes", "telemedicine_states": ["OR"], "video_from_call": 4}
     assert video_details_heard(filled, [call(4, "yes", ["OR"]),

@@ -30,9 +30,12 @@ def video_details_heard(provider: Mapping, calls: Iterable[Mapping]) -> dict[str
     for call in calls:
         practical = call.get("practical") or {}
         option = (practical.get("telemedicine") or {}).get("option")
+        states = (practical.get("telemedicine_states") or {}).get("states")
         if option:
             said = (HEARD.get(option), call["id"])
-        named = (practical.get("telemedicine_states") or {}).get("states") or named
+        elif states and said is None:
+            said = ("yes", call["id"])  # states they prescribe in by video: they do video
+        named = states or named
     if said is None or said[0] is None:
         return _changes(provider, NOT_KNOWN) if provider.get("video_from_call") else {}
     value, call_id = said
