@@ -1,6 +1,8 @@
 """Pieces the forms of every page share: choices from (value, label) pairs, and the form
 behind confirm and undo buttons with `confirmed()`, the one check they all make."""
 
+from typing import Callable
+
 from flask import g
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
@@ -47,15 +49,22 @@ def typed_values(form) -> list[tuple[str, str]]:
 
 class YearsBetween:
     """A date field's check that its year is a likely one: a follow-up in year 1 or 9999 is
-    a slip of the keyboard, which saved as it is would sort first or never come due."""
+    a slip of the keyboard, which saved as it is would sort first or never come due.
+    `last` may be a function, for a limit that moves with today."""
 
-    def __init__(self, first: int, last: int):
-        self.first, self.last = first, last
+    def __init__(self, first: int, last: int | Callable[[], int], example: str = "2026-12-24"):
+        self.first, self.last, self.example = first, last, example
+
+    @property
+    def message(self) -> str:
+        return f"Enter a date between {self.first} and {self._last()}, like {self.example}."
 
     def __call__(self, form, field) -> None:
-        if field.data and not self.first <= field.data.year <= self.last:
-            raise ValidationError(f"Enter a date between {self.first} and {self.last}, "
-                                  "like 2026-12-24.")
+        if field.data and not self.first <= field.data.year <= self._last():
+            raise ValidationError(self.message)
+
+    def _last(self) -> int:
+        return self.last() if callable(self.last) else self.last
 
 
 # For the dates of calls and follow-ups.

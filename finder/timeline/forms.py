@@ -15,7 +15,7 @@ from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from finder.domain.medication_timeline import DOSE_UNITS, parse_dose
-from finder.form_parts import as_choices, at_most
+from finder.form_parts import YearsBetween, as_choices, at_most
 
 __all__ = ["TimelineForm", "timeline_form", "field_problems", "MAX_MEDICATIONS", "MAX_STEPS",
            "ROWS_ADDED"]
@@ -23,8 +23,7 @@ __all__ = ["TimelineForm", "timeline_form", "field_problems", "MAX_MEDICATIONS",
 MAX_MEDICATIONS, MAX_STEPS = 6, 40
 BLANK_MEDICATIONS, BLANK_STEPS, ROWS_ADDED = 1, 3, 4
 EARLIEST_YEAR = 1930
-DATE_EXAMPLE = "like 2024-03-14"
-DATE_HINT = f"Enter a date as year-month-day, {DATE_EXAMPLE}."
+DATE_HINT = "Enter a date as year-month-day, like 2024-03-14."
 # A year of the wrong length, in a date otherwise shaped as one (a date picker lets 275760
 # through): told apart so that the message speaks of the year, not of the shape.
 ODD_YEAR = re.compile(r"(\d{1,3}|\d{5,})-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/(\d{1,3}|\d{5,})")
@@ -35,8 +34,7 @@ def latest_year() -> int:
     return dt.date.today().year + 1
 
 
-def year_range_message() -> str:
-    return f"Enter a date between {EARLIEST_YEAR} and {latest_year()}, {DATE_EXAMPLE}."
+YEARS = YearsBetween(EARLIEST_YEAR, latest_year, example="2024-03-14")
 
 
 class PlainDateField(DateField):
@@ -59,11 +57,10 @@ class PlainDateField(DateField):
             super().process_formdata([typed] if valuelist else [])
         except ValueError:
             odd_year = ODD_YEAR.fullmatch(typed)
-            raise ValueError(year_range_message() if odd_year else DATE_HINT) from None
+            raise ValueError(YEARS.message if odd_year else DATE_HINT) from None
 
     def pre_validate(self, form):
-        if self.data and not EARLIEST_YEAR <= self.data.year <= latest_year():
-            raise ValidationError(year_range_message())
+        YEARS(form, self)
 
 
 class UnitField(SelectField):
