@@ -15,7 +15,8 @@ from typing import Any, Callable, Collection, Mapping
 
 from finder.domain.checklist import Checklist, checklist_from_data
 from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
-from finder.domain.scoring import LatestAnswers, Standing, latest_answers, standing_for, summary_of
+from finder.domain.scoring import (LatestAnswers, Standing, call_order, latest_answers,
+                                   standing_for, summary_of)
 from finder.domain.shortlist_entries import ShortlistEntry, shortlist_entry
 from finder.domain.shortlist_filters import ShortlistIndex
 from finder.domain.video_visits import set_by_hand, video_details_heard
@@ -27,11 +28,6 @@ PROVIDERS = "providers"
 CALLS = "calls"
 CHECKLISTS = "checklists"
 STORE_INDEXES = {CALLS: ["provider_id"], CHECKLISTS: ["version"]}
-
-
-def _call_order(call: Mapping) -> tuple[str, int]:
-    # By when the call was made; calls made the same minute in the order they were entered.
-    return (call.get("called_at") or "", call["id"])
 
 
 def utc_now() -> str:
@@ -267,13 +263,13 @@ class Directory:
                 by_provider.setdefault(call["provider_id"], []).append(
                     {"called_at": call.get("called_at"), "id": int(key)})
         return {call["id"]: number for calls in by_provider.values()
-                for number, call in enumerate(sorted(calls, key=_call_order), start=1)}
+                for number, call in enumerate(sorted(calls, key=call_order), start=1)}
 
     def calls_for(self, provider_id: int) -> list[dict]:
         """A provider's calls, oldest first."""
         calls = [c for c in self.store.find(CALLS, "provider_id", provider_id)
                  if not c.get("deleted_at")]
-        return sorted(calls, key=_call_order)
+        return sorted(calls, key=call_order)
 
     def edit_call(self, call_id: int, name: str, value: Any, base_rev: int | None,
                   check: Callable[[Checklist, Any], Any] | None = None) -> Edit:

@@ -40,6 +40,7 @@ __all__ = [
     "verdict_for",
     "summary_of",
     "score_words",
+    "call_order",
 ]
 
 # Raise when these rules change: stored shortlist summaries are rebuilt on the next start.
@@ -395,9 +396,14 @@ def score_words(summary: Mapping, short: bool = False) -> str:
     return "no score yet"
 
 
+def call_order(call: Mapping) -> tuple[str, int]:
+    """The sort key of a provider's calls, oldest first: by when the call was made, and calls
+    made the same minute in the order they were entered."""
+    return (_text(call, "called_at"), call["id"])
+
+
 def _in_call_order(calls: Iterable[Mapping]) -> list[Mapping]:
-    # By when the call was made; calls made the same minute in the order they were entered.
-    return sorted(calls, key=lambda c: (_text(c, "called_at"), c["id"]))
+    return sorted(calls, key=call_order)
 
 
 def _answers_in(call: Mapping, rules: Checklist, asked_under: Checklist) -> dict[str, AnswerScore]:
