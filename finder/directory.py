@@ -306,13 +306,13 @@ class Directory:
                     for name, value, base_rev in edits}
 
     def end_call(self, call_id: int, status: str | Callable[[str | None, str | None], str],
-                 follow_up_on: str) -> tuple[str | None, str]:
+                 follow_up_on: str) -> dict:
         """Mark a call ended and move its provider to a status, and to the follow-up date
         when one is given (an empty one keeps the provider's date). `status` may be a
         function of the provider's status and the call's outcome, decided here, on the
         record as it is inside the transaction. The status history gets an entry naming the
         call and how it ended even when the status stays the same, so every call shows
-        there. Returns the status the provider had before and the one it has now."""
+        there. Returns that entry: the status and follow-up date before and after."""
         with self.store.transaction():
             call = self.call(call_id)
             if call is None:
@@ -334,7 +334,7 @@ class Directory:
             if follow_up_on:
                 changes["follow_up_on"] = follow_up_on
             self.store.update(PROVIDERS, call["provider_id"], changes)
-            return record.get("status"), status
+            return entry
 
     def undo_end_call(self, call_id: int) -> dict | None:
         """Put the call's provider back to the status and follow-up date it had before the

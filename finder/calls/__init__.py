@@ -68,7 +68,7 @@ def end(call_id: int):
     provider = directory().provider(call["provider_id"])
     if not (form.errors or conflicts or failure or status_error):
         try:  # without a status chosen, the outcome's, decided on the record as it is then
-            before, status = directory().end_call(
+            ended = directory().end_call(
                 call_id, status or content().vocabulary.status_after_call,
                 call.get("follow_up_on") or "")
         except StorageError as error:
@@ -77,9 +77,9 @@ def end(call_id: int):
         return render_call_screen(directory().call(call_id), checklist, form, conflicts,
                                   failure, posted=True, status_error=status_error), \
             503 if failure else 400
-    message = _ended_message(provider["name"], call, before, status)
-    new_follow_up = call.get("follow_up_on") or ""
-    moved = status != before or (new_follow_up and new_follow_up != provider.get("follow_up_on"))
+    message = _ended_message(provider["name"], call, ended["before"], ended["status"])
+    moved = (ended["status"] != ended["before"]
+             or ended["follow_up_after"] != ended["follow_up_before"])
     flash({"text": message, "undo": url_for("calls.undo_end", call_id=call_id)} if moved
           else message)
     return redirect(url_for("providers.show", provider_id=provider["id"]))
