@@ -17,6 +17,7 @@ from finder.domain.checklist import Checklist, checklist_from_data
 from finder.domain.interview_fields import Edit, apply_edit, parse_field, read_field
 from finder.domain.scoring import (LatestAnswers, Standing, call_order, latest_answers,
                                    standing_for, summary_of)
+from finder.domain.search_text import name_key
 from finder.domain.shortlist_entries import ShortlistEntry, shortlist_entry
 from finder.domain.shortlist_filters import ShortlistIndex
 from finder.domain.video_visits import set_by_hand, video_details_heard
@@ -116,6 +117,15 @@ class Directory:
     def trashed_providers(self) -> list[dict]:
         """Every provider in the trash (read-only records)."""
         return self.providers_and_trash()[1]
+
+    def providers_named(self, name: str) -> list[dict]:
+        """The providers, in the trash too, whose name is `name` once titles, case and
+        accents are set aside (read-only records): what a duplicate check compares. Read
+        off the shortlist's entries, which hold that key ready."""
+        key = name_key(name)
+        entries = self.store.derived(PROVIDERS, "shortlist", shortlist_entry)
+        return [self.store.view(PROVIDERS, entry.id) for entry in entries
+                if key and entry.name_key == key]
 
     def providers_and_trash(self) -> tuple[list[dict], list[dict]]:
         """The providers not in the trash and those in it, from one read of the store."""

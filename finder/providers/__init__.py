@@ -46,8 +46,7 @@ def new():
 def _provider_it_repeats(record: dict) -> str | None:
     """The provider already listed (or in the trash) that a new one seems to repeat, in
     words, as an import finds them: same name, and the same phone when both have one."""
-    listed, trashed = directory().providers_and_trash()
-    return DuplicateFinder(listed + trashed).check(record, "")
+    return DuplicateFinder(directory().providers_named(record["name"])).check(record, "")
 
 
 def _added_message(name: str, repeats: str | None, provider_id: int) -> str | dict:
