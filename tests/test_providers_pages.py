@@ -186,3 +186,12 @@ def test_adding_a_provider_already_listed_says_so_and_offers_to_undo_the_new_one
         "name": "Dr Absurd Date", "phone": "212-555-0199", "telemedicine": "unknown",
         "payment": "unknown", "status": "to_call"}, follow_redirects=True)
     assert "who looks like" not in page.get_data(as_text=True)
+
+
+def test_adding_a_provider_that_repeats_one_in_the_trash_says_so(client):
+    trashed = add_provider(client, name="Dr Set Aside")
+    client.post(f"/providers/{trashed}/delete")
+    page = client.post("/providers/new", data={
+        "name": "Dr Set Aside", "telemedicine": "unknown", "payment": "unknown",
+        "status": "to_call"}, follow_redirects=True)
+    assert "who looks like Dr Set Aside (in the trash)" in page.get_data(as_text=True)
